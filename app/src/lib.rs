@@ -1,0 +1,71 @@
+//! The Orderpane Leptos app: the HTML shell, the panel page and its server functions.
+//!
+//! Compiled twice: with `ssr` into the server (rendering and the server functions' bodies)
+//! and with `hydrate` into the browser's wasm (interactivity and the host bridge).
+
+#![recursion_limit = "256"]
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// Server functions: the panel lookup and its typed error.
+pub mod api;
+
+/// Receives the helpdesk's messages in the browser, including those sent before hydration.
+pub mod host_bridge;
+
+/// The customer panel page and its parts.
+pub mod panel;
+
+/// Database queries behind the server functions (server only).
+#[cfg(feature = "ssr")]
+pub mod queries;
+
+/// The script that runs before anything else on the page and keeps every `message` event
+/// from the parent window until the wasm has started.
+///
+/// Chatwoot posts its appContext once, on the iframe's `load` event, which usually fires
+/// before the wasm has been fetched and instantiated. Without this inbox that first context
+/// would be lost. [`host_bridge`] drains it on hydration.
+pub const INBOX_SCRIPT: &str = "(function(w){var q=[];w.__orderpaneInbox=q;\
+w.addEventListener('message',function(e){if(w.__orderpaneInbox===q)q.push(e)})})(window)";
+
+/// The whole HTML document, rendered on the server for every page request.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <script inner_html=INBOX_SCRIPT></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
+                <link rel="icon" type="image/svg+xml" href="/icon.svg" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: one route today, the panel beside the conversation.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Orderpane" />
+        <Router>
+            <Routes fallback=|| view! { <p class="state">"This page does not exist."</p> }>
+                <Route path=path!("") view=panel::PanelPage />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,19 @@
+//! The Orderpane server: configuration, start-up, HTTP plumbing and the development extras
+//! (embedded database, demo store, host simulator).
+
+/// Settings from the command line and environment.
+pub mod config;
+/// The demo store and the demo conversations the host simulator offers.
+pub mod demo_data;
+/// A project-local Postgres cluster for development, started when `DATABASE_URL` is unset.
+pub mod embedded_db;
+/// Liveness and readiness endpoints.
+pub mod health;
+/// Security headers added to every response.
+pub mod security_headers;
+/// A Chatwoot-style helpdesk page that frames the app, for development and browser tests.
+pub mod simulator;
+/// Router assembly and serving.
+pub mod startup;
+/// Long-cached, precompressed static assets.
+pub mod static_assets;

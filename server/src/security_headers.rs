@@ -1,0 +1,63 @@
+//! Security headers on every response of the app.
+
+use axum::{
+    http::{header, HeaderValue},
+    Router,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The `Content-Security-Policy` value: only the app itself and the given helpdesk origins
+/// may frame it.
+pub fn content_security_policy(frame_ancestors: &[String]) -> String {
+    let mut policy = String::from("frame-ancestors 'self'");
+    for origin in frame_ancestors {
+        policy.push(' ');
+        policy.push_str(origin);
+    }
+    policy
+}
+
+/// Adds the CSP, `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` (the
+/// registered URL may carry a secret) to every response of `router`.
+///
+/// Fails only when an origin contains characters that cannot appear in a header.
+pub fn apply<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    frame_ancestors: &[String],
+) -> Result<Router<S>, String> {
+    let csp = content_security_policy(frame_ancestors);
+    let csp = HeaderValue::from_str(&csp)
+        .map_err(|_| format!("ORDERPANE_FRAME_ANCESTORS gives an invalid header value: {csp:?}"))?;
+    Ok(router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_lists_self_then_each_origin() {
+        assert_eq!(
+            content_security_policy(&["https://app.chatwoot.com".into(), "http://localhost:3100".into()]),
+            "frame-ancestors 'self' https://app.chatwoot.com http://localhost:3100"
+        );
+        assert_eq!(content_security_policy(&[]), "frame-ancestors 'self'");
+    }
+
+    #[test]
+    fn an_origin_with_a_newline_is_rejected() {
+        assert!(apply(Router::<()>::new(), &["https://a.example\r\nX: y".into()]).is_err());
+    }
+}

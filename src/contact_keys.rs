@@ -1,0 +1,115 @@
+//! Contact keys: what a helpdesk knows about a contact that can identify a store customer.
+
+use serde::{Deserialize, Serialize};
+
+/// The normalised keys of one helpdesk contact, in the order they are trusted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ContactKeys {
+    /// The business's own customer id (Chatwoot `identifier`), exactly as given.
+    pub external_id: Option<String>,
+    /// The email address, trimmed and lower-cased.
+    pub email: Option<String>,
+    /// The phone number, reduced to `+` and digits when it is written in international form.
+    pub phone: Option<String>,
+}
+
+impl ContactKeys {
+    /// Builds keys from raw host values, normalising each one and dropping unusable ones.
+    pub fn from_raw(external_id: Option<&str>, email: Option<&str>, phone: Option<&str>) -> Self {
+        Self {
+            external_id: external_id
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned),
+            email: email.and_then(normalize_email),
+            phone: phone.and_then(normalize_international_phone),
+        }
+    }
+
+    /// True when there is nothing to look a customer up by.
+    pub fn is_empty(&self) -> bool {
+        self.external_id.is_none() && self.email.is_none() && self.phone.is_none()
+    }
+}
+
+/// Trims and lower-cases an email address; `None` when it cannot be an address.
+///
+/// Lower-casing the local part is technically lossy, but every mainstream provider treats it
+/// case-insensitively and stores match that way (the database index is on the same form).
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let valid = !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && !email.chars().any(char::is_whitespace);
+    valid.then_some(email)
+}
+
+/// Reduces a phone number written in international form ("+49 221 123-4567", "0049 …") to
+/// E.164 ("+492211234567"). National forms need a default region and are matched by the
+/// panel's phone normalisation instead; here they give `None`.
+pub fn normalize_international_phone(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    let rest = if let Some(rest) = trimmed.strip_prefix('+') {
+        rest
+    } else {
+        trimmed.strip_prefix("00")?
+    };
+    let mut digits = String::with_capacity(rest.len() + 1);
+    digits.push('+');
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' | '/' => {}
+            _ => return None,
+        }
+    }
+    // E.164 allows at most 15 digits; fewer than 7 is no real subscriber number.
+    (8..=16).contains(&digits.len()).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lower_cased() {
+        assert_eq!(
+            normalize_email("  Jane.Doe@Example.COM "),
+            Some("jane.doe@example.com".into())
+        );
+    }
+
+    #[test]
+    fn email_without_at_or_with_spaces_is_rejected() {
+        assert_eq!(normalize_email("jane"), None);
+        assert_eq!(normalize_email("ja ne@example.com"), None);
+        assert_eq!(normalize_email("@example.com"), None);
+        assert_eq!(normalize_email("a@b@c"), None);
+    }
+
+    #[test]
+    fn international_phone_forms_reduce_to_e164() {
+        for raw in ["+49 221 1234567", "00492211234567", "+49 (221) 123-4567"] {
+            assert_eq!(
+                normalize_international_phone(raw),
+                Some("+492211234567".into()),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn national_or_garbage_phone_gives_none() {
+        assert_eq!(normalize_international_phone("0221 1234567"), None);
+        assert_eq!(normalize_international_phone("+49 abc"), None);
+        assert_eq!(normalize_international_phone("+1"), None);
+    }
+
+    #[test]
+    fn blank_values_are_dropped() {
+        let keys = ContactKeys::from_raw(Some("  "), Some(""), None);
+        assert!(keys.is_empty());
+    }
+}

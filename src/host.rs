@@ -1,0 +1,410 @@
+//! What helpdesks post to the framed app, parsed into typed values.
+//!
+//! Every host message goes through [`parse_message`], which never panics: a message it cannot
+//! use comes back as an [`Ignored`] reason that the caller logs and drops.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::contact_keys::ContactKeys;
+use crate::json_read::{field, int, text};
+
+/// The string a Chatwoot-family app posts to `window.parent` to be sent the context again.
+pub const CHATWOOT_FETCH_INFO: &str = "chatwoot-dashboard-app:fetch-info";
+
+/// Everything the panel knows about the conversation it sits beside, whatever the host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HostContext {
+    /// The conversation, when the host named one.
+    pub conversation: Option<Conversation>,
+    /// The contact the conversation is with.
+    pub contact: Contact,
+    /// The agent looking at the panel, when known.
+    pub agent: Option<Agent>,
+    /// The host's colour theme, when it says.
+    pub theme: Option<Theme>,
+    /// The messages the agent's screen has loaded, oldest first.
+    pub transcript: Vec<TranscriptLine>,
+}
+
+/// A helpdesk conversation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// The id the host shows and uses in URLs (Chatwoot's display id).
+    pub id: Option<String>,
+    /// The host's account the conversation belongs to.
+    pub account_id: Option<i64>,
+    /// The host's status word ("open", "resolved", …).
+    pub status: Option<String>,
+}
+
+/// A helpdesk contact and its lookup keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The host's id of the contact.
+    pub id: Option<String>,
+    /// The contact's display name.
+    pub name: Option<String>,
+    /// The normalised keys a customer can be found by.
+    pub keys: ContactKeys,
+}
+
+/// The agent using the panel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    /// The host's id of the agent.
+    pub id: Option<String>,
+    /// The agent's name.
+    pub name: Option<String>,
+    /// The agent's email.
+    pub email: Option<String>,
+}
+
+/// Light or dark, as the host draws itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Theme {
+    /// Dark text on a light background.
+    Light,
+    /// Light text on a dark background.
+    Dark,
+}
+
+/// One message of the conversation as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptLine {
+    /// True when the contact wrote it, false for agents, bots and activity lines.
+    pub from_contact: bool,
+    /// True for internal notes the contact never sees.
+    pub private: bool,
+    /// The message text.
+    pub text: String,
+}
+
+/// A host message, understood.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostEvent {
+    /// A Chatwoot-family `appContext`: the whole context, replacing any earlier one.
+    AppContext(Box<HostContext>),
+}
+
+/// Why a message was not used. Callers log it at debug level and drop the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ignored {
+    /// Not JSON at all (other scripts on the host page post all sorts of strings).
+    NotJson,
+    /// JSON, but not an event this app listens to.
+    UnknownEvent(String),
+    /// An `appContext` without a `data` object.
+    MissingData,
+}
+
+impl std::fmt::Display for Ignored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ignored::NotJson => f.write_str("message is not JSON"),
+            Ignored::UnknownEvent(name) => write!(f, "unknown event {name:?}"),
+            Ignored::MissingData => f.write_str("appContext without a data object"),
+        }
+    }
+}
+
+/// Parses a message posted by a host, given as the string it was sent as.
+///
+/// Chatwoot-family hosts post a JSON *string*; a caller holding a structured-cloned object
+/// serialises it to JSON first, so both forms arrive here.
+pub fn parse_message(raw: &str) -> Result<HostEvent, Ignored> {
+    let value: Value = serde_json::from_str(raw).map_err(|_| Ignored::NotJson)?;
+    parse_value(&value)
+}
+
+/// Parses a message that is already JSON.
+pub fn parse_value(value: &Value) -> Result<HostEvent, Ignored> {
+    let event = value.get("event").and_then(Value::as_str).unwrap_or("");
+    match event {
+        "appContext" => {
+            let data = value
+                .get("data")
+                .filter(|d| d.is_object())
+                .ok_or(Ignored::MissingData)?;
+            Ok(HostEvent::AppContext(Box::new(chatwoot_context(data))))
+        }
+        other => Err(Ignored::UnknownEvent(other.chars().take(64).collect())),
+    }
+}
+
+/// Builds the context from the `data` of a Chatwoot-family appContext.
+fn chatwoot_context(data: &Value) -> HostContext {
+    let conversation = data.get("conversation").filter(|c| c.is_object());
+    // `contact` is the full contact but may be `{}` while the host is still loading it;
+    // `conversation.meta.sender` is the list's copy. Take each field from the first that has it.
+    let contact = data.get("contact");
+    let sender = field(field(conversation, "meta"), "sender");
+    let pick = |key: &str| text(field(contact, key)).or_else(|| text(field(sender, key)));
+
+    HostContext {
+        conversation: conversation.map(|c| Conversation {
+            id: text(c.get("id")),
+            account_id: int(c.get("account_id")),
+            status: text(c.get("status")),
+        }),
+        contact: Contact {
+            id: pick("id"),
+            name: pick("name"),
+            keys: ContactKeys::from_raw(
+                pick("identifier").as_deref(),
+                pick("email").as_deref(),
+                pick("phone_number").as_deref(),
+            ),
+        },
+        agent: data
+            .get("currentAgent")
+            .filter(|a| a.is_object())
+            .map(|a| Agent {
+                id: text(a.get("id")),
+                name: text(a.get("name")),
+                email: text(a.get("email")),
+            }),
+        theme: match data.get("theme").and_then(Value::as_str) {
+            Some("dark") => Some(Theme::Dark),
+            Some("light") => Some(Theme::Light),
+            _ => None,
+        },
+        transcript: chatwoot_transcript(field(conversation, "messages")),
+    }
+}
+
+/// The text messages of a Chatwoot conversation (activity and empty messages left out).
+fn chatwoot_transcript(messages: Option<&Value>) -> Vec<TranscriptLine> {
+    const INCOMING: i64 = 0;
+    const ACTIVITY: i64 = 2;
+    let Some(messages) = messages.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    messages
+        .iter()
+        .filter_map(|message| {
+            let kind = int(message.get("message_type"));
+            if kind == Some(ACTIVITY) {
+                return None;
+            }
+            Some(TranscriptLine {
+                from_contact: kind == Some(INCOMING),
+                private: message.get("private").and_then(Value::as_bool) == Some(true),
+                text: text(message.get("content"))?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The appContext of seed 001 with its placeholder types replaced by realistic values.
+    fn seed_app_context() -> Value {
+        json!({
+            "event": "appContext",
+            "data": {
+                "conversation": {
+                    "meta": {
+                        "sender": {
+                            "additional_attributes": {"company_name": "Acme"},
+                            "availability_status": "offline",
+                            "email": "jane@example.com",
+                            "id": 17,
+                            "name": "Jane Doe",
+                            "phone_number": "+91 9000000001",
+                            "identifier": null,
+                            "thumbnail": "",
+                            "custom_attributes": {},
+                            "last_activity_at": 1_700_000_000
+                        },
+                        "channel": "Channel::WebWidget",
+                        "assignee": {"id": 1, "name": "Agent Smith", "role": "agent"},
+                        "hmac_verified": false
+                    },
+                    "id": 42,
+                    "messages": [
+                        {"id": 1, "content": "Where is order #1042?", "message_type": 0,
+                         "private": false, "created_at": 1_700_000_000},
+                        {"id": 2, "content": "Conversation was assigned", "message_type": 2},
+                        {"id": 3, "content": "Checking now", "message_type": 1, "private": true}
+                    ],
+                    "account_id": 3,
+                    "status": "open",
+                    "labels": [],
+                    "snoozed_until": null
+                },
+                "contact": {
+                    "email": "Jane@Example.com ",
+                    "id": 17,
+                    "name": "Jane Doe",
+                    "phone_number": "+91 9000000001",
+                    "identifier": "C-1001",
+                    "custom_attributes": {}
+                },
+                "currentAgent": {"email": "agent@example.com", "id": 1, "name": "Agent Smith"}
+            }
+        })
+    }
+
+    fn context_of(value: &Value) -> HostContext {
+        match parse_value(value) {
+            Ok(HostEvent::AppContext(context)) => *context,
+            other => panic!("expected an appContext, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn seed_app_context_string_gives_contact_conversation_and_agent() {
+        let raw = seed_app_context().to_string();
+        let HostEvent::AppContext(context) = parse_message(&raw).expect("parses") else {
+            unreachable!()
+        };
+        assert_eq!(context.contact.id.as_deref(), Some("17"));
+        assert_eq!(context.contact.keys.email.as_deref(), Some("jane@example.com"));
+        assert_eq!(context.contact.keys.external_id.as_deref(), Some("C-1001"));
+        assert_eq!(context.contact.keys.phone.as_deref(), Some("+919000000001"));
+        let conversation = context.conversation.expect("conversation");
+        assert_eq!(conversation.id.as_deref(), Some("42"));
+        assert_eq!(conversation.account_id, Some(3));
+        assert_eq!(conversation.status.as_deref(), Some("open"));
+        assert_eq!(context.agent.and_then(|a| a.name).as_deref(), Some("Agent Smith"));
+    }
+
+    #[test]
+    fn transcript_skips_activity_and_marks_private_notes() {
+        let context = context_of(&seed_app_context());
+        assert_eq!(context.transcript.len(), 2);
+        assert!(context.transcript[0].from_contact);
+        assert_eq!(context.transcript[0].text, "Where is order #1042?");
+        assert!(context.transcript[1].private);
+        assert!(!context.transcript[1].from_contact);
+    }
+
+    #[test]
+    fn empty_contact_falls_back_to_conversation_sender() {
+        let mut message = seed_app_context();
+        message["data"]["contact"] = json!({});
+        let context = context_of(&message);
+        assert_eq!(context.contact.keys.email.as_deref(), Some("jane@example.com"));
+        assert_eq!(context.contact.keys.external_id, None);
+        assert_eq!(context.contact.name.as_deref(), Some("Jane Doe"));
+    }
+
+    #[test]
+    fn nulls_and_missing_fields_give_empty_values_not_errors() {
+        let message = json!({"event": "appContext", "data": {
+            "conversation": null, "contact": {"email": null, "phone_number": null, "identifier": null},
+            "currentAgent": null
+        }});
+        let context = context_of(&message);
+        assert_eq!(context.conversation, None);
+        assert!(context.contact.keys.is_empty());
+        assert_eq!(context.agent, None);
+        assert!(context.transcript.is_empty());
+
+        let bare = context_of(&json!({"event": "appContext", "data": {}}));
+        assert!(bare.contact.keys.is_empty());
+    }
+
+    #[test]
+    fn wrong_types_are_read_leniently() {
+        let message = json!({"event": "appContext", "data": {
+            "conversation": {"id": "42", "account_id": "3", "messages": {"not": "a list"}},
+            "contact": {"email": 5, "identifier": ["x"], "id": true, "phone_number": {}},
+            "currentAgent": "agent",
+            "theme": 7
+        }});
+        let context = context_of(&message);
+        let conversation = context.conversation.expect("conversation");
+        assert_eq!(conversation.id.as_deref(), Some("42"));
+        assert_eq!(conversation.account_id, Some(3));
+        assert_eq!(context.contact.keys.email, None, "5 is no email");
+        assert_eq!(context.contact.keys.external_id, None);
+        assert_eq!(context.agent, None);
+        assert_eq!(context.theme, None);
+    }
+
+    #[test]
+    fn theme_is_read_when_present() {
+        let mut message = seed_app_context();
+        message["data"]["theme"] = json!("dark");
+        assert_eq!(context_of(&message).theme, Some(Theme::Dark));
+    }
+
+    #[test]
+    fn other_messages_are_ignored_with_a_reason() {
+        assert_eq!(parse_message("hello"), Err(Ignored::NotJson));
+        assert_eq!(parse_message(CHATWOOT_FETCH_INFO), Err(Ignored::NotJson));
+        assert_eq!(
+            parse_message(r#"{"event":"other"}"#),
+            Err(Ignored::UnknownEvent("other".into()))
+        );
+        assert_eq!(parse_message(r#"[1,2]"#), Err(Ignored::UnknownEvent(String::new())));
+        assert_eq!(
+            parse_message(r#"{"event":"appContext","data":"x"}"#),
+            Err(Ignored::MissingData)
+        );
+    }
+
+    mod never_panics {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn any_json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| Value::from(n)),
+                any::<f64>().prop_map(|n| Value::from(n)),
+                ".{0,20}".prop_map(Value::String),
+                prop_oneof![
+                    Just("appContext"), Just("conversation"), Just("contact"), Just("meta"),
+                    Just("sender"), Just("messages"), Just("email"), Just("id")
+                ].prop_map(|s| Value::String(s.into())),
+            ];
+            leaf.prop_recursive(5, 64, 8, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                    prop::collection::vec(
+                        (prop_oneof![
+                            Just("event".to_string()), Just("data".to_string()),
+                            Just("conversation".to_string()), Just("contact".to_string()),
+                            Just("meta".to_string()), Just("sender".to_string()),
+                            Just("messages".to_string()), Just("email".to_string()),
+                            Just("phone_number".to_string()), Just("identifier".to_string()),
+                            Just("currentAgent".to_string()), Just("theme".to_string()),
+                            "[a-z_]{1,12}"
+                        ], inner),
+                        0..8
+                    )
+                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_string_parses_or_is_ignored(raw in ".*") {
+                let result = parse_message(&raw);
+                if serde_json::from_str::<Value>(&raw).is_err() {
+                    prop_assert_eq!(result, Err(Ignored::NotJson));
+                }
+            }
+
+            #[test]
+            fn any_json_shaped_like_a_context_parses_or_is_ignored(data in any_json()) {
+                let is_object = data.is_object();
+                let message = serde_json::json!({"event": "appContext", "data": data});
+                let result = parse_value(&message);
+                if is_object {
+                    prop_assert!(result.is_ok(), "{result:?}");
+                } else {
+                    prop_assert_eq!(result, Err(Ignored::MissingData));
+                }
+            }
+        }
+    }
+}
