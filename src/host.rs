@@ -259,9 +259,7 @@ mod tests {
     #[test]
     fn seed_app_context_string_gives_contact_conversation_and_agent() {
         let raw = seed_app_context().to_string();
-        let HostEvent::AppContext(context) = parse_message(&raw).expect("parses") else {
-            unreachable!()
-        };
+        let HostEvent::AppContext(context) = parse_message(&raw).expect("parses");
         assert_eq!(context.contact.id.as_deref(), Some("17"));
         assert_eq!(context.contact.keys.email.as_deref(), Some("jane@example.com"));
         assert_eq!(context.contact.keys.external_id.as_deref(), Some("C-1001"));

@@ -10,12 +10,10 @@ use orderpane::host::HostContext;
 /// The latest context the host sent, `None` until one arrives. Always `None` while rendering
 /// on the server: hosts only talk to the browser.
 pub fn use_host_context() -> ReadSignal<Option<HostContext>> {
-    let (context, set_context) = signal(None::<HostContext>);
+    let context = RwSignal::new(None::<HostContext>);
     #[cfg(feature = "hydrate")]
-    browser::listen(set_context);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = set_context;
-    context
+    browser::listen(context);
+    context.read_only()
 }
 
 #[cfg(feature = "hydrate")]
@@ -27,7 +25,7 @@ mod browser {
 
     /// Drains the inbox and listens for new messages, once hydration has finished (setting
     /// the signal during hydration would make the DOM disagree with the server's HTML).
-    pub(super) fn listen(set_context: WriteSignal<Option<HostContext>>) {
+    pub(super) fn listen(set_context: RwSignal<Option<HostContext>>) {
         Effect::new(move |_| {
             for event in take_inbox() {
                 handle(&event, set_context);
@@ -59,7 +57,7 @@ mod browser {
     }
 
     /// Handles one message: only the parent window speaks for the host.
-    fn handle(event: &MessageEvent, set_context: WriteSignal<Option<HostContext>>) {
+    fn handle(event: &MessageEvent, set_context: RwSignal<Option<HostContext>>) {
         let parent = window().parent().ok().flatten();
         let from_parent = match (event.source(), parent) {
             (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),

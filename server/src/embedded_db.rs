@@ -382,25 +382,32 @@ impl Drop for EmbeddedPostgres {
 
 /// The folder with `initdb` and `postgres`: from PATH, else the newest Debian install.
 fn find_bin_dir() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).find(|dir| dir.join("initdb").is_file() && dir.join("postgres").is_file())
-    });
-    if let Some(dir) = on_path {
-        // Debian links the programs into /usr/local/bin; follow to the real folder.
+    find_bin_dir_in(
+        std::env::var_os("PATH").as_deref(),
+        Path::new("/usr/lib/postgresql"),
+    )
+}
+
+/// [`find_bin_dir`] over a given PATH value and Debian-style versioned install folder.
+fn find_bin_dir_in(path_var: Option<&std::ffi::OsStr>, versioned_root: &Path) -> Option<PathBuf> {
+    let has_programs = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
+    if let Some(dir) = path_var.and_then(|paths| std::env::split_paths(paths).find(|dir| has_programs(dir))) {
+        // Debian links the programs into /usr/local/bin; follow the link to the real folder,
+        // where the other programs and the share files sit beside them.
         return Some(
-            fs::canonicalize(dir.join("initdb"))
+            fs::canonicalize(dir.join("postgres"))
                 .ok()
                 .and_then(|p| p.parent().map(Path::to_path_buf))
                 .unwrap_or(dir),
         );
     }
-    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir(versioned_root)
         .ok()?
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let version = entry.file_name().to_str()?.parse().ok()?;
             let bin = entry.path().join("bin");
-            bin.join("initdb").is_file().then_some((version, bin))
+            has_programs(&bin).then_some((version, bin))
         })
         .collect();
     versions.sort();
@@ -436,4 +443,48 @@ fn log_tail(path: &Path) -> String {
     let text = fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(15)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake_install(root: &Path, version: &str) -> PathBuf {
+        let bin = root.join(version).join("bin");
+        fs::create_dir_all(&bin).expect("folder");
+        for program in ["initdb", "postgres"] {
+            fs::write(bin.join(program), "").expect("file");
+        }
+        bin
+    }
+
+    #[test]
+    fn no_binaries_anywhere_gives_none_and_a_message_naming_what_to_install() {
+        let empty = std::env::temp_dir().join("orderpane-no-postgres");
+        let _ = fs::create_dir_all(&empty);
+        assert_eq!(find_bin_dir_in(Some(empty.as_os_str()), &empty), None);
+        let message = EmbeddedDbError::NoBinaries.to_string();
+        assert!(message.contains("apt-get install postgresql"), "{message}");
+        assert!(message.contains("DATABASE_URL"), "{message}");
+    }
+
+    #[test]
+    fn the_newest_versioned_install_is_chosen_when_path_has_none() {
+        let root = std::env::temp_dir().join("orderpane-versions");
+        let _ = fs::remove_dir_all(&root);
+        fake_install(&root, "13");
+        let newest = fake_install(&root, "15");
+        fs::create_dir_all(root.join("not-a-version")).expect("folder");
+        assert_eq!(find_bin_dir_in(None, &root), Some(newest));
+    }
+
+    #[test]
+    fn path_wins_over_the_versioned_install() {
+        let root = std::env::temp_dir().join("orderpane-path-first");
+        let _ = fs::remove_dir_all(&root);
+        let on_path = fake_install(&root, "custom");
+        fake_install(&root.join("lib"), "16");
+        let found = find_bin_dir_in(Some(on_path.as_os_str()), &root.join("lib"));
+        assert_eq!(found, Some(fs::canonicalize(&on_path).expect("canonical")));
+    }
 }

@@ -1,0 +1,36 @@
+# Orderpane: the two commands a fresh machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+# npm's wasm-opt (binaryen 132) must come before any Debian one; cargo's tools after a fresh rustup.
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# The committed .sqlx query data lets everything build without a database.
+export SQLX_OFFLINE := true
+
+.PHONY: run test watch tools lint bench db-up db-down sqlx-prepare
+
+## Build the release site and serve it: embedded database, demo store, host simulator.
+run: tools
+	cargo leptos serve --release
+
+## Every test: formatting, lints, sqlx data, unit, database, HTTP and browser tests.
+test: tools
+	scripts/test.sh
+
+## Day-to-day development with live reload (same embedded database and simulator).
+watch: tools
+	cargo leptos watch
+
+## Install whatever the build and the tests need (idempotent).
+tools:
+	scripts/install-tools.sh
+
+## Start a detached development database in target/dev-db and print its DATABASE_URL.
+db-up:
+	cargo run --quiet -p server -- db up --dir target/dev-db
+
+## Stop that database.
+db-down:
+	cargo run --quiet -p server -- db down --dir target/dev-db
+
+## Regenerate .sqlx after changing a query (needs `make db-up` first, or any DATABASE_URL).
+sqlx-prepare:
+	DATABASE_URL=$${DATABASE_URL:-$$(cargo run --quiet -p server -- db up --dir target/dev-db)} SQLX_OFFLINE=false cargo sqlx prepare --workspace -- --workspace --exclude frontend --all-targets

@@ -1,0 +1,86 @@
+import { expect, test } from "@playwright/test";
+import { APP_URL, FOREIGN_SIMULATOR_URL, SIMULATOR_URL } from "../playwright.config";
+import { expectCustomer, hostLog, openConversation } from "./simulator";
+
+test("the framed panel shows the demo contact's customer and orders, newest first", async ({ page }) => {
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  await expect(app.locator(".customer")).toContainText("matched by customer id");
+  const rows = app.locator("tr.order");
+  await expect(rows).toHaveCount(5);
+  await expect(rows.first()).toContainText("1005");
+  await expect(rows.first()).toContainText("2026-11-18");
+  await expect(rows.first()).toContainText("processing");
+  await expect(rows.first()).toContainText("EUR 49.90");
+  await expect(rows.last()).toContainText("1001");
+  await expect(rows.last()).toContainText("EUR 1,234.50");
+});
+
+test("the appContext posted at iframe load, before the wasm runs, is not lost", async ({ page }) => {
+  // Hold the wasm back so that the host's load-time message certainly arrives first.
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await route.continue();
+  });
+  const app = await openConversation(page, 104);
+  await expectCustomer(app, "Kenji Sato");
+  await expect(app.locator("tr.order").first()).toContainText("JPY 12,800");
+  // The context came from the inbox: the app never had to ask the host again.
+  const log = await hostLog(page);
+  expect(log).toContain("sent appContext for conversation 104");
+  expect(log).not.toContain("fetch-info");
+});
+
+test("when the host sends nothing at load, the app asks with fetch-info and the host answers", async ({ page }) => {
+  const app = await openConversation(page, 101, { "silent-load": "1" });
+  await expectCustomer(app, "Jane Doe");
+  expect(await hostLog(page)).toContain("app asked for the context (fetch-info)");
+});
+
+test("the host's theme switches the panel to dark and back", async ({ page }) => {
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  await expect(app.locator("main.panel")).not.toHaveClass(/dark/);
+  await page.locator("#dark-theme").check();
+  await expect(app.locator("main.panel")).toHaveClass(/dark/);
+  await page.locator("#dark-theme").uncheck();
+  await expect(app.locator("main.panel")).not.toHaveClass(/dark/);
+});
+
+test("each demo conversation shows its own state", async ({ page }) => {
+  const phoneOnly = await openConversation(page, 102);
+  await expectCustomer(phoneOnly, "Omar Haddad");
+  await expect(phoneOnly.locator(".customer")).toContainText("matched by phone");
+  await expect(phoneOnly.locator("tr.order").first()).toContainText("GBP 15.00");
+
+  const several = await openConversation(page, 103);
+  await expect(several.locator("[data-state=several-matches]")).toContainText("2 customers match");
+  await expect(several.locator(".candidates li")).toHaveCount(2);
+
+  const noOrders = await openConversation(page, 105);
+  await expect(noOrders.locator("[data-state=no-orders]")).toBeVisible();
+
+  const noMatch = await openConversation(page, 106);
+  await expect(noMatch.locator("[data-state=no-match]")).toBeVisible();
+
+  const noKeys = await openConversation(page, 107);
+  await expect(noKeys.locator("[data-state=no-keys]")).toBeVisible();
+});
+
+test("an allowed origin can frame the app", async ({ page }) => {
+  const app = await openConversation(page, 101, {}, SIMULATOR_URL);
+  await expect(app.locator("main.panel")).toBeVisible();
+});
+
+test("an origin that is not allowed cannot frame the app", async ({ page }) => {
+  const refusals: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("frame-ancestors")) refusals.push(message.text());
+  });
+  await openConversation(page, 101, {}, FOREIGN_SIMULATOR_URL);
+  await expect.poll(() => refusals.length, { timeout: 10_000 }).toBeGreaterThan(0);
+  expect(refusals[0]).toContain(APP_URL.replace(/\/$/, ""));
+  // Nothing of the app rendered inside the refused frame.
+  const appFrame = page.frames().find((frame) => frame.url().startsWith(APP_URL));
+  expect(appFrame).toBeUndefined();
+});

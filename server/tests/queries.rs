@@ -1,0 +1,99 @@
+//! Database tests of the panel's queries and the demo store, each on a fresh database.
+
+use app::api::MatchBasis;
+use app::queries;
+use orderpane::contact_keys::ContactKeys;
+use sqlx::PgPool;
+
+async fn demo(pool: &PgPool) {
+    assert!(server::demo_data::load_if_empty(pool).await.expect("demo data"));
+}
+
+fn keys(external_id: Option<&str>, email: Option<&str>, phone: Option<&str>) -> ContactKeys {
+    ContactKeys::from_raw(external_id, email, phone)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_customer_matched_by_several_keys_appears_once_with_the_strongest(pool: PgPool) {
+    demo(&pool).await;
+    let found = queries::matching_customers(
+        &pool,
+        &keys(Some("C-1001"), Some("JANE@example.com "), Some("+49 221 1234567")),
+    )
+    .await
+    .expect("query");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].reference, "C-1001");
+    assert_eq!(found[0].basis, MatchBasis::ExternalId);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_key_alone_finds_its_customer(pool: PgPool) {
+    demo(&pool).await;
+    let cases = [
+        (keys(Some("C-1005"), None, None), "C-1005", MatchBasis::ExternalId),
+        (keys(None, Some("Kenji@Example.jp"), None), "C-1005", MatchBasis::Email),
+        (keys(None, None, Some("0044 7700 900123")), "C-1002", MatchBasis::Phone),
+    ];
+    for (keys, reference, basis) in cases {
+        let found = queries::matching_customers(&pool, &keys).await.expect("query");
+        assert_eq!(found.len(), 1, "{keys:?}");
+        assert_eq!(found[0].reference, reference);
+        assert_eq!(found[0].basis, basis);
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_keys_match_nobody(pool: PgPool) {
+    demo(&pool).await;
+    let found = queries::matching_customers(&pool, &keys(Some("C-9999"), Some("nobody@example.org"), None))
+        .await
+        .expect("query");
+    assert!(found.is_empty());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_panel_has_orders_only_for_a_single_match(pool: PgPool) {
+    demo(&pool).await;
+    let single = queries::panel(&pool, &keys(None, Some("jane@example.com"), None))
+        .await
+        .expect("query");
+    assert_eq!(single.orders.len(), 5);
+    let several = queries::panel(&pool, &keys(None, Some("lena@example.com"), None))
+        .await
+        .expect("query");
+    assert_eq!(several.matches.len(), 2);
+    assert!(several.orders.is_empty());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn newest_orders_are_newest_first_and_limited(pool: PgPool) {
+    demo(&pool).await;
+    let jane = queries::matching_customers(&pool, &keys(Some("C-1001"), None, None))
+        .await
+        .expect("query")[0]
+        .id;
+    let two = queries::newest_orders(&pool, jane, 2).await.expect("query");
+    let numbers: Vec<_> = two.iter().map(|o| o.number.as_str()).collect();
+    assert_eq!(numbers, ["1005", "1004"]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_demo_store_loads_once_and_deterministically(pool: PgPool) {
+    demo(&pool).await;
+    assert!(!server::demo_data::load_if_empty(&pool).await.expect("second load"));
+    let (customers, orders): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from customers), (select count(*) from orders)",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("counts");
+    assert_eq!((customers, orders), (6, 13));
+    let newest: String = sqlx::query_scalar(
+        "select to_char(max(placed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from orders",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("date");
+    assert_eq!(newest, "2026-11-19 10:00");
+}
