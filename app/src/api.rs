@@ -77,6 +77,9 @@ pub enum PanelError {
     /// The store's database did not answer.
     #[error("The store's database is not answering right now. Try again in a moment.")]
     DatabaseUnavailable,
+    /// The server could not read the request (malformed, wrong shape, too large).
+    #[error("Orderpane could not read this request: {0}")]
+    BadRequest(String),
     /// The request never reached the server function or its answer was unreadable.
     #[error("Orderpane could not be reached: {0}")]
     Transport(String),
@@ -86,8 +89,31 @@ impl FromServerFnError for PanelError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        PanelError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail)
+                if answer_as_bad_request() =>
+            {
+                PanelError::BadRequest(detail)
+            }
+            other => PanelError::Transport(other.to_string()),
+        }
     }
+}
+
+/// True on the server, where a decoding error means the caller's request could not be read;
+/// it also sets the response status to 400 (server_fn would otherwise answer 500).
+///
+/// This runs inside the request's reactive owner, which holds the `ResponseOptions`. In the
+/// browser there are none, and a decoding error there is about the server's answer instead.
+fn answer_as_bad_request() -> bool {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(server_fn::http_export::StatusCode::BAD_REQUEST);
+        return true;
+    }
+    false
 }
 
 /// Finds the customers matching the contact's keys and, when exactly one matches, their

@@ -59,9 +59,12 @@ pub fn get(path: &str) -> Request<Body> {
 
 /// A JSON POST request.
 pub fn post_json(path: &str, body: serde_json::Value) -> Request<Body> {
+    let body = body.to_string();
+    // Browsers always send Content-Length with a fetch body; so does this helper.
     Request::post(path)
         .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
+        .header("content-length", body.len())
+        .body(Body::from(body))
         .expect("request")
 }
 
