@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 CARGO_LEPTOS_VERSION=0.3.10
 # Must equal the wasm-bindgen crate version pinned in Cargo.toml (cargo-leptos runs the CLI).
 WASM_BINDGEN_VERSION=0.2.130
+# The sqlx version in Cargo.lock.
+SQLX_CLI_VERSION=0.8.6
 
 log() { printf '\033[1;34m[install-tools]\033[0m %s\n' "$*" >&2; }
 
@@ -41,6 +43,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 6 minutes once)"
   # Not --locked: its lock file names a crate version the registry no longer serves.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! sqlx --version 2>/dev/null | grep -q "$SQLX_CLI_VERSION"; then
+  log "building sqlx-cli $SQLX_CLI_VERSION (checks the committed .sqlx query data; a few minutes once)"
+  cargo install "sqlx-cli@$SQLX_CLI_VERSION" --locked --no-default-features --features postgres,rustls
 fi
 
 # npm tools: wasm-opt from the npm `binaryen` package (Debian's breaks hydration), Playwright.

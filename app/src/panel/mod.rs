@@ -21,14 +21,26 @@ pub fn PanelPage() -> impl IntoView {
     let keys = Memo::new(move |_| context.with(|c| c.as_ref().map(|c| c.contact.keys.clone())));
     let dark = move || context.with(|c| c.as_ref().and_then(|c| c.theme) == Some(Theme::Dark));
 
-    let panel = LocalResource::new(move || {
-        let keys = keys.get();
-        async move {
-            match keys {
-                Some(keys) if !keys.is_empty() => Some(load_panel(keys).await),
-                _ => None,
+    // The lookup runs in the browser only: the context comes from the host by postMessage, so
+    // the server render always shows the waiting state. `None` while a lookup is in flight.
+    let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
+    let retry = Trigger::new();
+    let latest_lookup = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        retry.track();
+        let Some(keys) = keys.get().filter(|keys| !keys.is_empty()) else {
+            return;
+        };
+        let lookup = latest_lookup.get_value() + 1;
+        latest_lookup.set_value(lookup);
+        panel.set(None);
+        leptos::task::spawn_local(async move {
+            let result = load_panel(keys).await;
+            // A newer context may have arrived meanwhile: only the latest lookup may answer.
+            if latest_lookup.get_value() == lookup {
+                panel.set(Some(result));
             }
-        }
+        });
     });
 
     let body = move || {
@@ -42,9 +54,9 @@ pub fn PanelPage() -> impl IntoView {
             );
         }
         match panel.get() {
-            None | Some(None) => state("loading", "Looking up the customer…"),
-            Some(Some(Err(error))) => error_view(error, move || panel.refetch()),
-            Some(Some(Ok(panel))) => panel_view(panel),
+            None => state("loading", "Looking up the customer…"),
+            Some(Err(error)) => error_view(error, move || retry.notify()),
+            Some(Ok(panel)) => panel_view(panel),
         }
     };
 
