@@ -261,14 +261,20 @@ mod tests {
         let raw = seed_app_context().to_string();
         let HostEvent::AppContext(context) = parse_message(&raw).expect("parses");
         assert_eq!(context.contact.id.as_deref(), Some("17"));
-        assert_eq!(context.contact.keys.email.as_deref(), Some("jane@example.com"));
+        assert_eq!(
+            context.contact.keys.email.as_deref(),
+            Some("jane@example.com")
+        );
         assert_eq!(context.contact.keys.external_id.as_deref(), Some("C-1001"));
         assert_eq!(context.contact.keys.phone.as_deref(), Some("+919000000001"));
         let conversation = context.conversation.expect("conversation");
         assert_eq!(conversation.id.as_deref(), Some("42"));
         assert_eq!(conversation.account_id, Some(3));
         assert_eq!(conversation.status.as_deref(), Some("open"));
-        assert_eq!(context.agent.and_then(|a| a.name).as_deref(), Some("Agent Smith"));
+        assert_eq!(
+            context.agent.and_then(|a| a.name).as_deref(),
+            Some("Agent Smith")
+        );
     }
 
     #[test]
@@ -286,7 +292,10 @@ mod tests {
         let mut message = seed_app_context();
         message["data"]["contact"] = json!({});
         let context = context_of(&message);
-        assert_eq!(context.contact.keys.email.as_deref(), Some("jane@example.com"));
+        assert_eq!(
+            context.contact.keys.email.as_deref(),
+            Some("jane@example.com")
+        );
         assert_eq!(context.contact.keys.external_id, None);
         assert_eq!(context.contact.name.as_deref(), Some("Jane Doe"));
     }
@@ -340,7 +349,10 @@ mod tests {
             parse_message(r#"{"event":"other"}"#),
             Err(Ignored::UnknownEvent("other".into()))
         );
-        assert_eq!(parse_message(r#"[1,2]"#), Err(Ignored::UnknownEvent(String::new())));
+        assert_eq!(
+            parse_message(r#"[1,2]"#),
+            Err(Ignored::UnknownEvent(String::new()))
+        );
         assert_eq!(
             parse_message(r#"{"event":"appContext","data":"x"}"#),
             Err(Ignored::MissingData)
@@ -359,23 +371,39 @@ mod tests {
                 any::<f64>().prop_map(|n| Value::from(n)),
                 ".{0,20}".prop_map(Value::String),
                 prop_oneof![
-                    Just("appContext"), Just("conversation"), Just("contact"), Just("meta"),
-                    Just("sender"), Just("messages"), Just("email"), Just("id")
-                ].prop_map(|s| Value::String(s.into())),
+                    Just("appContext"),
+                    Just("conversation"),
+                    Just("contact"),
+                    Just("meta"),
+                    Just("sender"),
+                    Just("messages"),
+                    Just("email"),
+                    Just("id")
+                ]
+                .prop_map(|s| Value::String(s.into())),
             ];
             leaf.prop_recursive(5, 64, 8, |inner| {
                 prop_oneof![
                     prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
                     prop::collection::vec(
-                        (prop_oneof![
-                            Just("event".to_string()), Just("data".to_string()),
-                            Just("conversation".to_string()), Just("contact".to_string()),
-                            Just("meta".to_string()), Just("sender".to_string()),
-                            Just("messages".to_string()), Just("email".to_string()),
-                            Just("phone_number".to_string()), Just("identifier".to_string()),
-                            Just("currentAgent".to_string()), Just("theme".to_string()),
-                            "[a-z_]{1,12}"
-                        ], inner),
+                        (
+                            prop_oneof![
+                                Just("event".to_string()),
+                                Just("data".to_string()),
+                                Just("conversation".to_string()),
+                                Just("contact".to_string()),
+                                Just("meta".to_string()),
+                                Just("sender".to_string()),
+                                Just("messages".to_string()),
+                                Just("email".to_string()),
+                                Just("phone_number".to_string()),
+                                Just("identifier".to_string()),
+                                Just("currentAgent".to_string()),
+                                Just("theme".to_string()),
+                                "[a-z_]{1,12}"
+                            ],
+                            inner
+                        ),
                         0..8
                     )
                     .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),

@@ -138,14 +138,19 @@ pub async fn load_panel(keys: ContactKeys) -> Result<Panel, PanelError> {
     }
     let Some(pool) = use_context::<sqlx::PgPool>() else {
         tracing::error!("no database pool in the server function context");
-        return respond(StatusCode::SERVICE_UNAVAILABLE, PanelError::DatabaseUnavailable);
+        return respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            PanelError::DatabaseUnavailable,
+        );
     };
     match queries::panel(&pool, &keys).await {
         Ok(panel) => Ok(panel),
         Err(error) => {
             tracing::error!(%error, "panel lookup failed");
-            respond(StatusCode::SERVICE_UNAVAILABLE, PanelError::DatabaseUnavailable)
+            respond(
+                StatusCode::SERVICE_UNAVAILABLE,
+                PanelError::DatabaseUnavailable,
+            )
         }
     }
 }
-

@@ -30,8 +30,9 @@ mod browser {
             for event in take_inbox() {
                 handle(&event, set_context);
             }
-            let handle_live =
-                window_event_listener(leptos::ev::message, move |event| handle(&event, set_context));
+            let handle_live = window_event_listener(leptos::ev::message, move |event| {
+                handle(&event, set_context)
+            });
             on_cleanup(move || handle_live.remove());
 
             if set_context.with_untracked(Option::is_none) {

@@ -57,9 +57,7 @@ pub async fn matching_customers(
             })
         })
         .collect();
-    matches.sort_by(|a, b| {
-        (a.basis as u8, &a.name, a.id).cmp(&(b.basis as u8, &b.name, b.id))
-    });
+    matches.sort_by(|a, b| (a.basis as u8, &a.name, a.id).cmp(&(b.basis as u8, &b.name, b.id)));
     Ok(matches)
 }
 

@@ -89,10 +89,9 @@ impl ServeConfig {
     pub fn simulator_addr(&self) -> Result<Option<SocketAddr>, String> {
         match self.simulator_addr.as_deref().map(str::trim) {
             Some("off" | "") => Ok(None),
-            Some(addr) => addr
-                .parse()
-                .map(Some)
-                .map_err(|_| format!("ORDERPANE_SIMULATOR_ADDR {addr:?} is not an address like 127.0.0.1:3100")),
+            Some(addr) => addr.parse().map(Some).map_err(|_| {
+                format!("ORDERPANE_SIMULATOR_ADDR {addr:?} is not an address like 127.0.0.1:3100")
+            }),
             None if self.uses_embedded_db() => Ok(Some(SocketAddr::from(([127, 0, 0, 1], 3100)))),
             None => Ok(None),
         }
@@ -163,8 +162,7 @@ mod tests {
             "--frame-ancestors",
             "https://app.chatwoot.com/, https://a.example https://b.example",
         ]);
-        let origins =
-            config.frame_ancestor_origins(Some(SocketAddr::from(([127, 0, 0, 1], 3100))));
+        let origins = config.frame_ancestor_origins(Some(SocketAddr::from(([127, 0, 0, 1], 3100))));
         assert_eq!(
             origins,
             [
@@ -179,6 +177,9 @@ mod tests {
     #[test]
     fn a_bad_simulator_address_is_a_clear_error() {
         let config = config(&["--simulator-addr", "localhost"]);
-        assert!(config.simulator_addr().unwrap_err().contains("not an address"));
+        assert!(config
+            .simulator_addr()
+            .unwrap_err()
+            .contains("not an address"));
     }
 }

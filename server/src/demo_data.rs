@@ -110,10 +110,11 @@ pub async fn load_if_empty(pool: &PgPool) -> sqlx::Result<bool> {
 }
 
 async fn load(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
-    let store_id: i64 =
-        sqlx::query_scalar("insert into stores (name) values ('Orderpane Demo Store') returning id")
-            .fetch_one(&mut **tx)
-            .await?;
+    let store_id: i64 = sqlx::query_scalar(
+        "insert into stores (name) values ('Orderpane Demo Store') returning id",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
     let mut order_number = 1000;
     for customer in CUSTOMERS {
         let customer_id: i64 = sqlx::query_scalar(
@@ -134,12 +135,14 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
             .chain(customer.phones.iter().map(|v| ("phone", v)))
             .chain(customer.external_ids.iter().map(|v| ("external_id", v)));
         for (kind, value) in identities {
-            sqlx::query("insert into customer_identities (customer_id, kind, value) values ($1, $2, $3)")
-                .bind(customer_id)
-                .bind(kind)
-                .bind(value)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "insert into customer_identities (customer_id, kind, value) values ($1, $2, $3)",
+            )
+            .bind(customer_id)
+            .bind(kind)
+            .bind(value)
+            .execute(&mut **tx)
+            .await?;
         }
 
         // Oldest first, so order numbers grow with time as in a real store.
@@ -202,32 +205,68 @@ pub fn conversations() -> Vec<DemoConversation> {
     let entries = [
         (
             "Jane Doe: where is my order? (customer id + email)",
-            contact(11, "Jane Doe", json!("Jane@Example.com"), json!("+49 221 1234567"), json!("C-1001")),
+            contact(
+                11,
+                "Jane Doe",
+                json!("Jane@Example.com"),
+                json!("+49 221 1234567"),
+                json!("C-1001"),
+            ),
             "Hi, where is order 1005?",
         ),
         (
             "Omar Haddad: phone only",
-            contact(12, "Omar", Value::Null, json!("+44 7700 900123"), Value::Null),
+            contact(
+                12,
+                "Omar",
+                Value::Null,
+                json!("+44 7700 900123"),
+                Value::Null,
+            ),
             "Hello, I paid twice I think",
         ),
         (
             "Lena Fischer: two accounts share her email",
-            contact(13, "Lena Fischer", json!("lena@example.com"), Value::Null, Value::Null),
+            contact(
+                13,
+                "Lena Fischer",
+                json!("lena@example.com"),
+                Value::Null,
+                Value::Null,
+            ),
             "Can you merge my accounts?",
         ),
         (
             "Kenji Sato: yen orders",
-            contact(14, "Kenji Sato", json!("kenji@example.jp"), Value::Null, json!("C-1005")),
+            contact(
+                14,
+                "Kenji Sato",
+                json!("kenji@example.jp"),
+                Value::Null,
+                json!("C-1005"),
+            ),
             "Is my parcel on its way?",
         ),
         (
             "Ana Costa: customer without orders",
-            contact(15, "Ana Costa", json!("ana@example.com"), Value::Null, Value::Null),
+            contact(
+                15,
+                "Ana Costa",
+                json!("ana@example.com"),
+                Value::Null,
+                Value::Null,
+            ),
             "I want to place an order",
         ),
         (
             "Unknown visitor: no customer matches",
-            contact(16, "Visitor", json!("nobody@example.org"), Value::Null, Value::Null),
+            contact(
+                16,
+                "Visitor",
+                json!("nobody@example.org"),
+                Value::Null,
+                Value::Null,
+            ),
             "Do you ship to Norway?",
         ),
         (

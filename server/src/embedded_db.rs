@@ -232,7 +232,14 @@ impl EmbeddedPostgres {
             .command("initdb")
             .arg("--pgdata")
             .arg(self.cluster_dir())
-            .args(["--username", DB_NAME, "--auth", "trust", "--encoding", "UTF8"])
+            .args([
+                "--username",
+                DB_NAME,
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+            ])
             .args(["--no-locale", "--no-sync"])
             .output()
             .map_err(|error| self.program_error("initdb", error.to_string()))?;
@@ -258,7 +265,9 @@ impl EmbeddedPostgres {
             .append(true)
             .open(&log_path)
             .map_err(|source| io_error(&log_path, source))?;
-        let log_err = log.try_clone().map_err(|source| io_error(&log_path, source))?;
+        let log_err = log
+            .try_clone()
+            .map_err(|source| io_error(&log_path, source))?;
         if let Some(user) = &self.run_as {
             std::os::unix::fs::chown(&log_path, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
                 .map_err(|source| io_error(&log_path, source))?;
@@ -391,7 +400,9 @@ fn find_bin_dir() -> Option<PathBuf> {
 /// [`find_bin_dir`] over a given PATH value and Debian-style versioned install folder.
 fn find_bin_dir_in(path_var: Option<&std::ffi::OsStr>, versioned_root: &Path) -> Option<PathBuf> {
     let has_programs = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
-    if let Some(dir) = path_var.and_then(|paths| std::env::split_paths(paths).find(|dir| has_programs(dir))) {
+    if let Some(dir) =
+        path_var.and_then(|paths| std::env::split_paths(paths).find(|dir| has_programs(dir)))
+    {
         // Debian links the programs into /usr/local/bin; follow the link to the real folder,
         // where the other programs and the share files sit beside them.
         return Some(

@@ -50,7 +50,10 @@ mod tests {
     #[test]
     fn policy_lists_self_then_each_origin() {
         assert_eq!(
-            content_security_policy(&["https://app.chatwoot.com".into(), "http://localhost:3100".into()]),
+            content_security_policy(&[
+                "https://app.chatwoot.com".into(),
+                "http://localhost:3100".into()
+            ]),
             "frame-ancestors 'self' https://app.chatwoot.com http://localhost:3100"
         );
         assert_eq!(content_security_policy(&[]), "frame-ancestors 'self'");

@@ -29,7 +29,9 @@ pub fn options(site_root: &Path) -> LeptosOptions {
 
 /// A fresh, empty site folder under target/ for one test.
 pub fn site_root(test_name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("site").join(test_name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("site")
+        .join(test_name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("pkg")).expect("site folder");
     dir

@@ -16,7 +16,10 @@ use sqlx::{Connection, PgConnection};
 fn fresh_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     if let Some(pid) = postmaster_pid(&dir) {
-        let _ = Command::new("kill").arg("-INT").arg(pid.to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-INT")
+            .arg(pid.to_string())
+            .status();
         wait_until(Duration::from_secs(10), || !alive(pid));
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -55,27 +58,46 @@ async fn a_cluster_is_created_serves_queries_and_stops_with_its_owner() {
     let mut conn = PgConnection::connect_with(&db.connect_options())
         .await
         .expect("connects");
-    let one: i32 = sqlx::query_scalar("select 1").fetch_one(&mut conn).await.expect("query");
+    let one: i32 = sqlx::query_scalar("select 1")
+        .fetch_one(&mut conn)
+        .await
+        .expect("query");
     assert_eq!(one, 1);
     conn.close().await.expect("close");
-    assert!(db.database_url().starts_with("postgres://orderpane@localhost/orderpane?host=/"));
+    assert!(db
+        .database_url()
+        .starts_with("postgres://orderpane@localhost/orderpane?host=/"));
 
     let pid = postmaster_pid(&dir).expect("postmaster.pid while running");
     db.stop();
-    assert!(wait_until(Duration::from_secs(10), || !alive(pid)), "postgres {pid} still running");
-    assert!(postmaster_pid(&dir).is_none(), "clean shutdown removes postmaster.pid");
+    assert!(
+        wait_until(Duration::from_secs(10), || !alive(pid)),
+        "postgres {pid} still running"
+    );
+    assert!(
+        postmaster_pid(&dir).is_none(),
+        "clean shutdown removes postmaster.pid"
+    );
 }
 
 #[tokio::test]
 async fn a_detached_cluster_is_reused_and_stopped_by_stop_detached() {
     let dir = fresh_dir("edb-detached");
-    let first = EmbeddedPostgres::start(&dir, Lifetime::Detached).await.expect("starts");
+    let first = EmbeddedPostgres::start(&dir, Lifetime::Detached)
+        .await
+        .expect("starts");
     let pid = postmaster_pid(&dir).expect("running");
     drop(first);
     assert!(alive(pid), "a detached cluster outlives its starter");
 
-    let second = EmbeddedPostgres::start(&dir, Lifetime::Detached).await.expect("reuses");
-    assert_eq!(postmaster_pid(&dir), Some(pid), "the running cluster was reused");
+    let second = EmbeddedPostgres::start(&dir, Lifetime::Detached)
+        .await
+        .expect("reuses");
+    assert_eq!(
+        postmaster_pid(&dir),
+        Some(pid),
+        "the running cluster was reused"
+    );
     let conn = PgConnection::connect_with(&second.connect_options())
         .await
         .expect("connects");
@@ -123,7 +145,8 @@ fn the_server_without_database_url_runs_its_own_and_it_dies_with_the_server_even
     let port = free_port();
     let mut server = spawn_server(&dir, port);
     assert!(
-        wait_until(Duration::from_secs(60), || http_status(port, "/readyz") == Some(200)),
+        wait_until(Duration::from_secs(60), || http_status(port, "/readyz")
+            == Some(200)),
         "the server became ready on its embedded database"
     );
     let pid = postmaster_pid(&dir).expect("postgres running");
@@ -137,10 +160,15 @@ fn the_server_without_database_url_runs_its_own_and_it_dies_with_the_server_even
 
     // The next start reuses the same cluster folder, with the demo data already there.
     let mut again = spawn_server(&dir, port);
-    assert!(wait_until(Duration::from_secs(60), || http_status(port, "/readyz") == Some(200)));
+    assert!(wait_until(Duration::from_secs(60), || http_status(
+        port, "/readyz"
+    ) == Some(200)));
     let pid = postmaster_pid(&dir).expect("postgres running again");
     // A graceful stop (SIGTERM) stops the cluster too.
-    let _ = Command::new("kill").arg("-TERM").arg(again.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(again.id().to_string())
+        .status();
     again.wait().expect("server exits");
     assert!(wait_until(Duration::from_secs(15), || !alive(pid)));
     assert!(postmaster_pid(&dir).is_none());

@@ -9,7 +9,9 @@ use serde_json::json;
 use sqlx::PgPool;
 
 async fn demo(pool: &PgPool) {
-    assert!(server::demo_data::load_if_empty(pool).await.expect("demo data"));
+    assert!(server::demo_data::load_if_empty(pool)
+        .await
+        .expect("demo data"));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -34,10 +36,18 @@ async fn the_page_is_server_rendered_with_the_inbox_script_before_hydration(pool
     let response = send(&router, get("/")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = text(response).await;
-    let inbox = html.find(app::INBOX_SCRIPT).expect("inbox script in the page");
+    let inbox = html
+        .find(app::INBOX_SCRIPT)
+        .expect("inbox script in the page");
     let hydration = html.find("modulepreload").expect("hydration scripts");
-    assert!(inbox < hydration, "the inbox must exist before any app script can run");
-    assert!(html.contains(r#"data-state="waiting""#), "SSR renders the waiting state");
+    assert!(
+        inbox < hydration,
+        "the inbox must exist before any app script can run"
+    );
+    assert!(
+        html.contains(r#"data-state="waiting""#),
+        "SSR renders the waiting state"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -78,7 +88,10 @@ async fn several_matching_customers_are_all_returned_without_orders(pool: PgPool
     let panel: Panel = serde_json::from_str(&text(response).await).expect("panel JSON");
     let references: Vec<_> = panel.matches.iter().map(|m| m.reference.as_str()).collect();
     assert_eq!(references, ["C-1003", "C-1004"]);
-    assert!(panel.orders.is_empty(), "never guess which of several customers");
+    assert!(
+        panel.orders.is_empty(),
+        "never guess which of several customers"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -133,10 +146,16 @@ async fn a_database_failure_is_503_without_database_details(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn healthz_answers_while_up_and_readyz_follows_the_database(pool: PgPool) {
     let router = router(pool.clone(), &site_root("health"));
-    assert_eq!(send(&router, get("/healthz")).await.status(), StatusCode::OK);
+    assert_eq!(
+        send(&router, get("/healthz")).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(send(&router, get("/readyz")).await.status(), StatusCode::OK);
     pool.close().await;
-    assert_eq!(send(&router, get("/healthz")).await.status(), StatusCode::OK);
+    assert_eq!(
+        send(&router, get("/healthz")).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(
         send(&router, get("/readyz")).await.status(),
         StatusCode::SERVICE_UNAVAILABLE

@@ -6,7 +6,9 @@ use orderpane::contact_keys::ContactKeys;
 use sqlx::PgPool;
 
 async fn demo(pool: &PgPool) {
-    assert!(server::demo_data::load_if_empty(pool).await.expect("demo data"));
+    assert!(server::demo_data::load_if_empty(pool)
+        .await
+        .expect("demo data"));
 }
 
 fn keys(external_id: Option<&str>, email: Option<&str>, phone: Option<&str>) -> ContactKeys {
@@ -18,7 +20,11 @@ async fn a_customer_matched_by_several_keys_appears_once_with_the_strongest(pool
     demo(&pool).await;
     let found = queries::matching_customers(
         &pool,
-        &keys(Some("C-1001"), Some("JANE@example.com "), Some("+49 221 1234567")),
+        &keys(
+            Some("C-1001"),
+            Some("JANE@example.com "),
+            Some("+49 221 1234567"),
+        ),
     )
     .await
     .expect("query");
@@ -31,12 +37,26 @@ async fn a_customer_matched_by_several_keys_appears_once_with_the_strongest(pool
 async fn each_key_alone_finds_its_customer(pool: PgPool) {
     demo(&pool).await;
     let cases = [
-        (keys(Some("C-1005"), None, None), "C-1005", MatchBasis::ExternalId),
-        (keys(None, Some("Kenji@Example.jp"), None), "C-1005", MatchBasis::Email),
-        (keys(None, None, Some("0044 7700 900123")), "C-1002", MatchBasis::Phone),
+        (
+            keys(Some("C-1005"), None, None),
+            "C-1005",
+            MatchBasis::ExternalId,
+        ),
+        (
+            keys(None, Some("Kenji@Example.jp"), None),
+            "C-1005",
+            MatchBasis::Email,
+        ),
+        (
+            keys(None, None, Some("0044 7700 900123")),
+            "C-1002",
+            MatchBasis::Phone,
+        ),
     ];
     for (keys, reference, basis) in cases {
-        let found = queries::matching_customers(&pool, &keys).await.expect("query");
+        let found = queries::matching_customers(&pool, &keys)
+            .await
+            .expect("query");
         assert_eq!(found.len(), 1, "{keys:?}");
         assert_eq!(found[0].reference, reference);
         assert_eq!(found[0].basis, basis);
@@ -46,9 +66,12 @@ async fn each_key_alone_finds_its_customer(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn unknown_keys_match_nobody(pool: PgPool) {
     demo(&pool).await;
-    let found = queries::matching_customers(&pool, &keys(Some("C-9999"), Some("nobody@example.org"), None))
-        .await
-        .expect("query");
+    let found = queries::matching_customers(
+        &pool,
+        &keys(Some("C-9999"), Some("nobody@example.org"), None),
+    )
+    .await
+    .expect("query");
     assert!(found.is_empty());
 }
 
@@ -81,13 +104,14 @@ async fn newest_orders_are_newest_first_and_limited(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_demo_store_loads_once_and_deterministically(pool: PgPool) {
     demo(&pool).await;
-    assert!(!server::demo_data::load_if_empty(&pool).await.expect("second load"));
-    let (customers, orders): (i64, i64) = sqlx::query_as(
-        "select (select count(*) from customers), (select count(*) from orders)",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("counts");
+    assert!(!server::demo_data::load_if_empty(&pool)
+        .await
+        .expect("second load"));
+    let (customers, orders): (i64, i64) =
+        sqlx::query_as("select (select count(*) from customers), (select count(*) from orders)")
+            .fetch_one(&pool)
+            .await
+            .expect("counts");
     assert_eq!((customers, orders), (6, 13));
     let newest: String = sqlx::query_scalar(
         "select to_char(max(placed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from orders",

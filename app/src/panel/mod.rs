@@ -45,7 +45,10 @@ pub fn PanelPage() -> impl IntoView {
 
     let body = move || {
         let Some(keys) = keys.get() else {
-            return state("waiting", "Waiting for the helpdesk to say which conversation this is…");
+            return state(
+                "waiting",
+                "Waiting for the helpdesk to say which conversation this is…",
+            );
         };
         if keys.is_empty() {
             return state(
