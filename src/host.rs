@@ -367,8 +367,8 @@ mod tests {
             let leaf = prop_oneof![
                 Just(Value::Null),
                 any::<bool>().prop_map(Value::Bool),
-                any::<i64>().prop_map(|n| Value::from(n)),
-                any::<f64>().prop_map(|n| Value::from(n)),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>().prop_map(Value::from),
                 ".{0,20}".prop_map(Value::String),
                 prop_oneof![
                     Just("appContext"),
