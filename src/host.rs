@@ -12,6 +12,34 @@ use crate::json_read::{field, int, text};
 /// The string a Chatwoot-family app posts to `window.parent` to be sent the context again.
 pub const CHATWOOT_FETCH_INFO: &str = "chatwoot-dashboard-app:fetch-info";
 
+/// Which helpdesk product an install is, which decides the protocol it speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostKind {
+    /// Chatwoot itself.
+    Chatwoot,
+    /// Akece, a re-branded Chatwoot (its own fetch-info key).
+    Akece,
+    /// Voxys Connect, a re-branded Chatwoot.
+    Voxys,
+    /// Lime Connect custom add-ons.
+    Lime,
+}
+
+impl HostKind {
+    /// The string that asks a Chatwoot-family host for the context again; `None` for Lime.
+    pub fn fetch_info_key(self) -> Option<&'static str> {
+        match self {
+            HostKind::Chatwoot | HostKind::Voxys => Some(CHATWOOT_FETCH_INFO),
+            HostKind::Akece => Some(AKECE_FETCH_INFO),
+            HostKind::Lime => None,
+        }
+    }
+}
+
+/// The string Akece documents for asking the context again.
+pub const AKECE_FETCH_INFO: &str = "akece-dashboard-app:fetch-info";
+
 /// Everything the panel knows about the conversation it sits beside, whatever the host.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostContext {

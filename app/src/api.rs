@@ -2,8 +2,9 @@
 //!
 //! Types here are plain data shared by both builds; the function bodies run on the server.
 
+use crate::page_session::SessionProof;
 use leptos::prelude::*;
-use orderpane::{contact_keys::ContactKeys, money::Money};
+use orderpane::{contact_keys::ContactKeys, host::Agent, money::Money};
 use serde::{Deserialize, Serialize};
 use server_fn::codec::{Json, JsonEncoding};
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -68,6 +69,21 @@ pub struct Panel {
 /// How many orders the panel shows at once.
 pub const ORDER_PAGE_SIZE: i64 = 50;
 
+/// What the panel asks the server for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelRequest {
+    /// The page's session.
+    pub session: SessionProof,
+    /// The contact's keys, as the host gave them.
+    pub keys: ContactKeys,
+    /// The agent, as the host gave it (written to the audit log).
+    #[serde(default)]
+    pub agent: Option<Agent>,
+    /// The conversation id, as the host gave it (written to the audit log).
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+}
+
 /// A failure an agent can read. Database details never travel in it: they are logged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum PanelError {
@@ -77,6 +93,13 @@ pub enum PanelError {
     /// The store's database did not answer.
     #[error("The store's database is not answering right now. Try again in a moment.")]
     DatabaseUnavailable,
+    /// No valid session: the page was not opened through a registered install's URL, or
+    /// its session expired.
+    #[error("Your Orderpane session has expired or is not valid here. Reopen the conversation to start a new one.")]
+    Unauthorized,
+    /// Too many calls in a short time.
+    #[error("Too many requests from this panel. Wait a few seconds and try again.")]
+    TooManyRequests,
     /// The server could not read the request (malformed, wrong shape, too large).
     #[error("Orderpane could not read this request: {0}")]
     BadRequest(String),
@@ -117,40 +140,105 @@ fn answer_as_bad_request() -> bool {
 }
 
 /// Finds the customers matching the contact's keys and, when exactly one matches, their
-/// newest orders. One round trip for the whole panel.
+/// newest orders. One round trip for the whole panel; audited.
 #[server(prefix = "/api", endpoint = "panel", input = Json)]
-pub async fn load_panel(keys: ContactKeys) -> Result<Panel, PanelError> {
-    use crate::queries;
-    use leptos_axum::ResponseOptions;
+pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
+    use crate::{audit, queries};
 
+    let (session, pool) = server::authorize(&request.session)?;
+    if request.keys.is_empty() {
+        return server::fail(PanelError::NoContactKeys);
+    }
+    let panel = match queries::panel(&pool, &request.keys).await {
+        Ok(panel) => panel,
+        Err(error) => {
+            tracing::error!(%error, "panel lookup failed");
+            return server::fail(PanelError::DatabaseUnavailable);
+        }
+    };
+    let agent = request.agent.as_ref();
+    let event = audit::AuditEvent {
+        install: &session.install.name,
+        session_id: &session.id,
+        agent_id: agent.and_then(|a| a.id.as_deref()),
+        agent_name: agent.and_then(|a| a.name.as_deref()),
+        conversation_id: request.conversation_id.as_deref(),
+        action: "panel.lookup",
+        customer_ids: panel.matches.iter().map(|m| m.id).collect(),
+        remote_addr: server::remote_addr().await,
+    };
+    // No answer without its audit row: if the log cannot be written, nothing is shown.
+    if let Err(error) = audit::record(&pool, &event).await {
+        tracing::error!(%error, "audit write failed");
+        return server::fail(PanelError::DatabaseUnavailable);
+    }
+    Ok(panel)
+}
+
+/// Gives a page a fresh token for its still-valid session, before the old one expires.
+#[server(prefix = "/api", endpoint = "session/renew", input = Json)]
+pub async fn renew_session(session: SessionProof) -> Result<String, PanelError> {
+    let (session, _) = server::authorize(&session)?;
+    let trust = use_context::<std::sync::Arc<crate::trust::Trust>>();
+    match trust.map(|trust| trust.renew(&session)) {
+        Some(Ok(token)) => Ok(token),
+        _ => server::fail(PanelError::Unauthorized),
+    }
+}
+
+/// The checks and plumbing every server function shares.
+#[cfg(feature = "ssr")]
+mod server {
+    use std::sync::Arc;
+
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
     use server_fn::http_export::StatusCode;
 
-    // The typed error travels in the body; the status tells proxies and tests what happened.
-    let respond = |status: StatusCode, error: PanelError| {
+    use super::PanelError;
+    use crate::page_session::SessionProof;
+    use crate::trust::{Session, Trust, TrustError};
+
+    /// Verifies the session (the one place every server function is checked) and hands out
+    /// the database pool.
+    pub(super) fn authorize(proof: &SessionProof) -> Result<(Session, sqlx::PgPool), PanelError> {
+        let (Some(trust), Some(pool)) =
+            (use_context::<Arc<Trust>>(), use_context::<sqlx::PgPool>())
+        else {
+            tracing::error!("server function context lacks the trust registry or the pool");
+            return fail(PanelError::DatabaseUnavailable);
+        };
+        match trust.authorize(&proof.install, &proof.token) {
+            Ok(session) => Ok((session, pool)),
+            Err(TrustError::TooManyRequests) => fail(PanelError::TooManyRequests),
+            Err(error) => {
+                tracing::info!(install = %proof.install, %error, "refused a server-function call");
+                fail(PanelError::Unauthorized)
+            }
+        }
+    }
+
+    /// Answers with `error` and the HTTP status that fits it (the typed error is the body).
+    pub(super) fn fail<T>(error: PanelError) -> Result<T, PanelError> {
+        let status = match &error {
+            PanelError::NoContactKeys | PanelError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PanelError::Unauthorized => StatusCode::UNAUTHORIZED,
+            PanelError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            PanelError::DatabaseUnavailable | PanelError::Transport(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+        };
         if let Some(response) = use_context::<ResponseOptions>() {
             response.set_status(status);
         }
         Err(error)
-    };
-
-    if keys.is_empty() {
-        return respond(StatusCode::BAD_REQUEST, PanelError::NoContactKeys);
     }
-    let Some(pool) = use_context::<sqlx::PgPool>() else {
-        tracing::error!("no database pool in the server function context");
-        return respond(
-            StatusCode::SERVICE_UNAVAILABLE,
-            PanelError::DatabaseUnavailable,
-        );
-    };
-    match queries::panel(&pool, &keys).await {
-        Ok(panel) => Ok(panel),
-        Err(error) => {
-            tracing::error!(%error, "panel lookup failed");
-            respond(
-                StatusCode::SERVICE_UNAVAILABLE,
-                PanelError::DatabaseUnavailable,
-            )
-        }
+
+    /// The caller's address, when the server was started with connection info.
+    pub(super) async fn remote_addr() -> Option<String> {
+        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .ok()
+            .map(|info| info.0.ip().to_string())
     }
 }

@@ -25,6 +25,17 @@ pub mod panel;
 #[cfg(feature = "ssr")]
 pub mod queries;
 
+/// The audit log of lookups and actions (server only).
+#[cfg(feature = "ssr")]
+pub mod audit;
+
+/// Installs, install keys and signed sessions: who may call the server functions (server only).
+#[cfg(feature = "ssr")]
+pub mod trust;
+
+/// The page's session as the browser holds it: install name and signed token.
+pub mod page_session;
+
 /// The script that runs before anything else on the page and keeps every `message` event
 /// from the parent window until the wasm has started.
 ///
@@ -43,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <script inner_html=INBOX_SCRIPT></script>
+                <page_session::SessionMeta />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />
                 <HashedStylesheet options id="leptos" />

@@ -21,6 +21,15 @@ pub struct Cli {
 pub enum Command {
     /// Serve the app (the default).
     Serve,
+    /// Print the newest audit events (who looked at which customer, from where).
+    Audit {
+        /// Only this install's events.
+        #[arg(long)]
+        install: Option<String>,
+        /// How many events.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Manage a detached embedded Postgres cluster (for tests and `cargo sqlx`).
     Db {
         /// What to do with the cluster.
@@ -59,10 +68,16 @@ pub struct ServeConfig {
     #[arg(long, env = "ORDERPANE_DATA_DIR", default_value = ".orderpane")]
     pub data_dir: PathBuf,
 
-    /// Origins allowed to frame the app, besides the app itself: the helpdesk's origin, for
-    /// example `https://app.chatwoot.com`. Separate several with spaces or commas.
-    #[arg(long, env = "ORDERPANE_FRAME_ANCESTORS", value_delimiter = ',', num_args = 0..)]
-    pub frame_ancestors: Vec<String>,
+    /// The installs file (TOML): every helpdesk allowed to use this Orderpane, with its kind,
+    /// origin and secret. Required with `DATABASE_URL`; without it the embedded development
+    /// setup registers only the host simulator.
+    #[arg(long, env = "ORDERPANE_INSTALLS")]
+    pub installs: Option<PathBuf>,
+
+    /// The key that signs page sessions (at least 32 characters). Set it when several servers
+    /// share the load or sessions must survive a restart; otherwise a random one is made.
+    #[arg(long, env = "ORDERPANE_SESSION_KEY", hide_env_values = true)]
+    pub session_key: Option<String>,
 
     /// Serve the host simulator on this address. Defaults to 127.0.0.1:3100 with the
     /// embedded database; off otherwise. Set to `off` to disable.
@@ -101,27 +116,7 @@ impl ServeConfig {
     pub fn load_demo_data(&self) -> bool {
         self.demo_data.unwrap_or(self.uses_embedded_db())
     }
-
-    /// Every origin allowed to frame the app: the configured ones, split on spaces too, and
-    /// the simulator's when it runs (opened as `http://localhost:PORT`, a different site
-    /// from the app's `127.0.0.1`, as a real helpdesk is).
-    pub fn frame_ancestor_origins(&self, simulator: Option<SocketAddr>) -> Vec<String> {
-        let mut origins: Vec<String> = self
-            .frame_ancestors
-            .iter()
-            .flat_map(|value| value.split_whitespace())
-            .map(|origin| origin.trim_end_matches('/').to_owned())
-            .filter(|origin| !origin.is_empty())
-            .collect();
-        if let Some(addr) = simulator {
-            origins.push(simulator::public_origin(addr));
-        }
-        origins.dedup();
-        origins
-    }
 }
-
-use crate::simulator;
 
 #[cfg(test)]
 mod tests {
@@ -154,24 +149,6 @@ mod tests {
         };
         assert_eq!(config.simulator_addr(), Ok(None));
         assert!(!config.load_demo_data());
-    }
-
-    #[test]
-    fn frame_ancestors_split_on_commas_and_spaces_and_add_the_simulator() {
-        let config = config(&[
-            "--frame-ancestors",
-            "https://app.chatwoot.com/, https://a.example https://b.example",
-        ]);
-        let origins = config.frame_ancestor_origins(Some(SocketAddr::from(([127, 0, 0, 1], 3100))));
-        assert_eq!(
-            origins,
-            [
-                "https://app.chatwoot.com",
-                "https://a.example",
-                "https://b.example",
-                "http://localhost:3100"
-            ]
-        );
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod demo_data;
 pub mod embedded_db;
 /// Liveness and readiness endpoints.
 pub mod health;
+/// The installs file: the helpdesks this server serves.
+pub mod installs;
 /// Security headers added to every response.
 pub mod security_headers;
 /// A Chatwoot-style helpdesk page that frames the app, for development and browser tests.

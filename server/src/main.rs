@@ -4,10 +4,14 @@ use std::{path::Path, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::Parser;
+use std::sync::Arc;
+
+use app::trust::{random_id, Secret, Trust};
 use server::{
     config::{Cli, Command, DbAction, ServeConfig},
     demo_data,
     embedded_db::{EmbeddedPostgres, Lifetime},
+    installs, simulator,
     startup::{self, AppState},
 };
 use sqlx::{postgres::PgPoolOptions, PgPool};
@@ -26,6 +30,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None | Some(Command::Serve) => serve(cli.serve).await,
         Some(Command::Db { action }) => db(action).await,
+        Some(Command::Audit { install, limit }) => audit(cli.serve, install, limit).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -50,26 +55,9 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     }
 
     let simulator_addr = config.simulator_addr().map_err(anyhow::Error::msg)?;
-    let frame_ancestors = config.frame_ancestor_origins(simulator_addr);
+    let (trust, simulator_key) = trust(&config, simulator_addr)?;
 
-    // Keep the embedded cluster alive until the server has stopped; dropping it stops it.
-    let (pool, _embedded) = match &config.database_url {
-        Some(url) => {
-            let pool = pool_options(&config)
-                .connect(url)
-                .await
-                .context("connecting to DATABASE_URL")?;
-            (pool, None)
-        }
-        None => {
-            let db = EmbeddedPostgres::start(&config.data_dir, Lifetime::TiedToThisProcess).await?;
-            let pool = pool_options(&config)
-                .connect_with(db.connect_options())
-                .await
-                .context("connecting to the embedded Postgres")?;
-            (pool, Some(db))
-        }
-    };
+    let (pool, _embedded) = connect(&config).await?;
     migrate(&pool).await?;
     if config.load_demo_data() && demo_data::load_if_empty(&pool).await? {
         tracing::info!("loaded the demo store into the empty database");
@@ -78,26 +66,92 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let app_listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
         .await
         .with_context(|| format!("binding {}", leptos_options.site_addr))?;
-    let simulator_listener = match simulator_addr {
-        Some(addr) => Some(
-            tokio::net::TcpListener::bind(addr)
+    let simulator = match (simulator_addr, simulator_key) {
+        (Some(addr), Some(key)) => {
+            let listener = tokio::net::TcpListener::bind(addr)
                 .await
-                .with_context(|| format!("binding the simulator to {addr}"))?,
-        ),
-        None => None,
+                .with_context(|| format!("binding the simulator to {addr}"))?;
+            let app_url = format!(
+                "{}?install=simulator&key={key}",
+                startup::local_url(leptos_options.site_addr)
+            );
+            Some((listener, app_url))
+        }
+        _ => None,
     };
-    let app = startup::app_router(
-        AppState {
-            leptos_options,
-            pool: pool.clone(),
-        },
-        &frame_ancestors,
-    )
+    tracing::info!(installs = ?trust, "registered helpdesk installs");
+    let app = startup::app_router(AppState {
+        leptos_options,
+        pool: pool.clone(),
+        trust: Arc::new(trust),
+    })
     .map_err(anyhow::Error::msg)?;
-    tracing::info!(frame_ancestors = ?frame_ancestors, "origins allowed to frame the app");
-    startup::serve(app_listener, app, simulator_listener).await?;
+    startup::serve(app_listener, app, simulator).await?;
     pool.close().await;
     Ok(())
+}
+
+/// The installs registry: from the installs file, plus the simulator's own install when the
+/// simulator runs. Returns the simulator install's key too.
+fn trust(
+    config: &ServeConfig,
+    simulator_addr: Option<std::net::SocketAddr>,
+) -> anyhow::Result<(Trust, Option<String>)> {
+    let mut installs = match &config.installs {
+        Some(path) => installs::load(path).map_err(anyhow::Error::msg)?,
+        None => Vec::new(),
+    };
+    let simulator_key = simulator_addr.map(|addr| {
+        let install = installs::simulator_install(simulator::public_origin(addr));
+        let key = install.secret.expose().to_owned();
+        installs.push(install);
+        key
+    });
+    if installs.is_empty() && !config.uses_embedded_db() {
+        anyhow::bail!(
+            "no helpdesk installs are registered: set ORDERPANE_INSTALLS to an installs file \
+             (see the README), or run without DATABASE_URL for the development setup"
+        );
+    }
+    if installs.is_empty() {
+        tracing::warn!("no helpdesk installs are registered: no one can open the panel");
+    }
+    let session_key = match &config.session_key {
+        Some(key) => Secret::new(key.clone()),
+        None => {
+            tracing::warn!(
+                "ORDERPANE_SESSION_KEY is unset: using a random key, so sessions end when the \
+                 server restarts and cannot be shared between servers"
+            );
+            Secret::new(format!("{}{}", random_id(), random_id()))
+        }
+    };
+    Ok((
+        Trust::new(installs, session_key).map_err(anyhow::Error::msg)?,
+        simulator_key,
+    ))
+}
+
+/// Connects to `DATABASE_URL`, or starts the embedded cluster and connects to it. Keep the
+/// returned cluster alive as long as the pool: dropping it stops the cluster.
+async fn connect(config: &ServeConfig) -> anyhow::Result<(PgPool, Option<EmbeddedPostgres>)> {
+    Ok(match &config.database_url {
+        Some(url) => {
+            let pool = pool_options(config)
+                .connect(url)
+                .await
+                .context("connecting to DATABASE_URL")?;
+            (pool, None)
+        }
+        None => {
+            let db = EmbeddedPostgres::start(&config.data_dir, Lifetime::TiedToThisProcess).await?;
+            let pool = pool_options(config)
+                .connect_with(db.connect_options())
+                .await
+                .context("connecting to the embedded Postgres")?;
+            (pool, Some(db))
+        }
+    })
 }
 
 fn pool_options(config: &ServeConfig) -> PgPoolOptions {
@@ -131,4 +185,29 @@ async fn db(action: DbAction) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn audit(config: ServeConfig, install: Option<String>, limit: i64) -> anyhow::Result<()> {
+    let (pool, _embedded) = connect(&config).await?;
+    migrate(&pool).await?;
+    let rows = app::audit::newest(&pool, install.as_deref(), limit).await?;
+    println!(
+        "{:<19}  {:<14}  {:<18}  {:<12}  {:<14}  {:<12}  from",
+        "when (UTC)", "install", "agent", "conversation", "action", "customers"
+    );
+    for row in rows {
+        let customers: Vec<String> = row.customer_ids.iter().map(i64::to_string).collect();
+        println!(
+            "{:<19}  {:<14}  {:<18}  {:<12}  {:<14}  {:<12}  {}",
+            row.at,
+            row.install,
+            row.agent,
+            row.conversation_id.unwrap_or_default(),
+            row.action,
+            customers.join(","),
+            row.remote_addr.unwrap_or_default()
+        );
+    }
+    pool.close().await;
+    Ok(())
 }

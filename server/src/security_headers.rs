@@ -18,7 +18,10 @@ pub fn content_security_policy(frame_ancestors: &[String]) -> String {
 }
 
 /// Adds the CSP, `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` (the
-/// registered URL may carry a secret) to every response of `router`.
+/// registered URL carries the install key) to every response of `router`.
+///
+/// `frame_ancestors` is the default policy's list, for responses that belong to no install
+/// (error pages, assets); the page of an install sets its own policy, naming only its host.
 ///
 /// Fails only when an origin contains characters that cannot appear in a header.
 pub fn apply<S: Clone + Send + Sync + 'static>(
@@ -29,7 +32,7 @@ pub fn apply<S: Clone + Send + Sync + 'static>(
     let csp = HeaderValue::from_str(&csp)
         .map_err(|_| format!("ORDERPANE_FRAME_ANCESTORS gives an invalid header value: {csp:?}"))?;
     Ok(router
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             csp,
         ))

@@ -1,13 +1,21 @@
 //! Assembles the app's router and serves it (and the host simulator) until shutdown.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use app::{shell, App};
-use axum::{extract::FromRef, routing::get, Router};
+use app::{shell, trust::Trust};
+use axum::{
+    body::Body,
+    extract::{FromRef, Query, State},
+    http::{header, HeaderValue, Request, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
 use leptos::{config::LeptosOptions, prelude::provide_context};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use serde::Deserialize;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tower_governor::{governor::GovernorConfigBuilder, GovernorLayer};
 use tower_http::{
     compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -19,6 +27,10 @@ use crate::{health, security_headers, simulator, static_assets};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A request that takes longer than this is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Per network address: one server-function call every this many milliseconds on average…
+const ADDRESS_REFILL_MS: u64 = 20;
+/// …with bursts of this many (generous: a whole office of agents may share one address).
+const ADDRESS_BURST: u32 = 100;
 
 /// What every handler and server function can reach.
 #[derive(Clone, FromRef)]
@@ -27,38 +39,131 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The store's database.
     pub pool: PgPool,
+    /// The registered installs and the session keys.
+    pub trust: Arc<Trust>,
+}
+
+impl AppState {
+    /// Provides the pool and the trust registry to server functions and rendering.
+    fn provide(&self) -> impl Fn() + Clone + Send + Sync + 'static {
+        let pool = self.pool.clone();
+        let trust = self.trust.clone();
+        move || {
+            provide_context(pool.clone());
+            provide_context(trust.clone());
+        }
+    }
 }
 
 /// The app's complete router: pages, server functions, assets, health, security headers.
-pub fn app_router(state: AppState, frame_ancestors: &[String]) -> Result<Router, String> {
-    let routes = generate_route_list(App);
-    let pool = state.pool.clone();
-    let options = state.leptos_options.clone();
+pub fn app_router(state: AppState) -> Result<Router, String> {
+    // Leptos renders and runs server functions on this executor (already set up when a second
+    // router is built in the same process, which is fine).
+    let _ = any_spawner::Executor::init_tokio();
+    let default_origins = state.trust.host_origins();
+    let per_address = GovernorConfigBuilder::default()
+        .per_millisecond(ADDRESS_REFILL_MS)
+        .burst_size(ADDRESS_BURST)
+        .finish()
+        .ok_or("invalid rate limit settings")?;
+    let limiter = per_address.limiter().clone();
+    // Forget addresses that have been quiet, so the limiter's memory stays flat.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.retain_recent();
+        }
+    });
+
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(pool.clone()),
-            move || shell(options.clone()),
+        .route("/", get(page))
+        .route(
+            "/api/{*server_fn}",
+            post(server_fn).layer(GovernorLayer::new(per_address)),
         )
         .merge(static_assets::router(&state.leptos_options))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            state.provide(),
+            shell,
+        ))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
+            StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        // Spans name the path only: query strings may carry secrets and are never logged.
-        .layer(TraceLayer::new_for_http().make_span_with(
-            |request: &axum::http::Request<axum::body::Body>| {
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-            },
-        ));
-    security_headers::apply(router, frame_ancestors)
+        // Spans name the path only: the page URL carries the install key, never logged.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }));
+    security_headers::apply(router, &default_origins)
+}
+
+/// The query of the registered URL: `/?install=NAME&key=SECRET`.
+#[derive(Deserialize)]
+struct PageQuery {
+    install: Option<String>,
+    key: Option<String>,
+}
+
+/// The panel page: only for a registered install with its key; framed only by its host.
+async fn page(
+    State(state): State<AppState>,
+    Query(query): Query<PageQuery>,
+    request: Request<Body>,
+) -> Response {
+    let page = match state
+        .trust
+        .open_page(query.install.as_deref(), query.key.as_deref())
+    {
+        Ok(page) => page,
+        Err(error) => {
+            tracing::info!(install = ?query.install, %error, "refused to open the panel");
+            return refused(&error.to_string());
+        }
+    };
+    let origin = page.install.host_origin.clone();
+    let provide = state.provide();
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            provide();
+            provide_context(page.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = render(request).await.into_response();
+    let headers = response.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&security_headers::content_security_policy(&[origin]))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    // The page holds a session token: never store it.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A plain page that says why the panel cannot open (shown inside the helpdesk's frame).
+fn refused(message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Orderpane</title></head>\
+         <body style=\"font:14px system-ui,sans-serif;padding:12px\"><p role=\"alert\">{message}</p></body></html>"
+    );
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(body),
+    )
+        .into_response()
+}
+
+/// Every server function, with the pool and the trust registry in its context.
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(state.provide(), request).await
 }
 
 /// The URL a browser on this machine uses to reach the app at `addr`.
@@ -71,23 +176,23 @@ pub fn local_url(addr: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
-/// Serves the app on `app_listener` and, when given, the simulator on its listener, until
-/// Ctrl-C or SIGTERM.
+/// Serves the app on `app_listener` and, when given, the simulator (with the URL it frames)
+/// on its listener, until Ctrl-C or SIGTERM.
 pub async fn serve(
     app_listener: TcpListener,
     app: Router,
-    simulator_listener: Option<TcpListener>,
+    simulator: Option<(TcpListener, String)>,
 ) -> std::io::Result<()> {
     let app_addr = app_listener.local_addr()?;
     tracing::info!(url = %local_url(app_addr), "serving Orderpane");
-    let simulator_task = match simulator_listener {
-        Some(listener) => {
+    let simulator_task = match simulator {
+        Some((listener, app_url)) => {
             let addr = listener.local_addr()?;
             tracing::info!(
                 url = %format!("{}/", simulator::public_origin(addr)),
                 "serving the host simulator: open this URL in a browser"
             );
-            let router = simulator::router(&local_url(app_addr));
+            let router = simulator::router(&app_url);
             Some(tokio::spawn(async move {
                 axum::serve(listener, router)
                     .with_graceful_shutdown(shutdown_signal())
@@ -96,9 +201,12 @@ pub async fn serve(
         }
         None => None,
     };
-    axum::serve(app_listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        app_listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     if let Some(task) = simulator_task {
         task.abort();
     }

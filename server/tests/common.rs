@@ -2,8 +2,17 @@
 
 #![allow(dead_code)] // each test file uses a different subset
 
-use std::path::{Path, PathBuf};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
+use app::{
+    page_session::SessionProof,
+    trust::{Install, Secret, Trust},
+};
+use axum::extract::ConnectInfo;
 use axum::{
     body::Body,
     http::{Request, Response},
@@ -11,12 +20,58 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+use orderpane::host::HostKind;
 use server::startup::{app_router, AppState};
 use sqlx::PgPool;
 use tower::ServiceExt;
 
-/// The origin the tests allow to frame the app.
+/// The origin of the test install's helpdesk.
 pub const HOST_ORIGIN: &str = "https://helpdesk.example";
+/// The origin of a second install.
+pub const OTHER_ORIGIN: &str = "https://other-helpdesk.example";
+/// The test install's key, as its registered URL carries it.
+pub const KEY: &str = "test-install-key-0123456789";
+/// The second install's key.
+pub const OTHER_KEY: &str = "other-install-key-0123456789";
+/// The address requests come from.
+pub const CLIENT: &str = "192.0.2.7:50000";
+
+/// Two installs: `test` (Chatwoot at [`HOST_ORIGIN`]) and `other` (Lime at [`OTHER_ORIGIN`]).
+pub fn trust() -> Arc<Trust> {
+    let install = |name: &str, kind, origin: &str, key: &str| Install {
+        name: name.into(),
+        kind,
+        host_origin: origin.into(),
+        secret: Secret::new(key),
+        secret_env: None,
+    };
+    Arc::new(
+        Trust::new(
+            vec![
+                install("test", HostKind::Chatwoot, HOST_ORIGIN, KEY),
+                install("other", HostKind::Lime, OTHER_ORIGIN, OTHER_KEY),
+            ],
+            Secret::new("session-key-for-tests-0123456789abcdef"),
+        )
+        .expect("valid installs"),
+    )
+}
+
+/// A valid session of the `test` install, as the page would hold it.
+pub fn session(trust: &Trust) -> SessionProof {
+    SessionProof {
+        install: "test".into(),
+        token: trust
+            .open_page(Some("test"), Some(KEY))
+            .expect("opens")
+            .token,
+    }
+}
+
+/// The page URL the test install registers.
+pub fn page_url() -> String {
+    format!("/?install=test&key={KEY}")
+}
 
 /// Leptos settings over a site folder made for the test (no hashed names).
 pub fn options(site_root: &Path) -> LeptosOptions {
@@ -37,16 +92,67 @@ pub fn site_root(test_name: &str) -> PathBuf {
     dir
 }
 
-/// The real router over `pool`, framed by [`HOST_ORIGIN`].
-pub fn router(pool: PgPool, site_root: &Path) -> Router {
-    app_router(
-        AppState {
-            leptos_options: options(site_root),
+/// The real router over a test database, with its trust registry.
+pub struct TestApp {
+    /// The router, with requests arriving from [`CLIENT`].
+    pub router: Router,
+    /// The installs and session keys the router checks against.
+    pub trust: Arc<Trust>,
+}
+
+impl TestApp {
+    /// The app over `pool`, serving a fresh empty site folder named after the test.
+    pub fn new(pool: PgPool, test_name: &str) -> Self {
+        Self::with_options(pool, options(&site_root(test_name)))
+    }
+
+    /// The app with the given Leptos settings.
+    pub fn with_options(pool: PgPool, options: LeptosOptions) -> Self {
+        let trust = trust();
+        let router = app_router(AppState {
+            leptos_options: options,
             pool,
-        },
-        &[HOST_ORIGIN.to_owned()],
-    )
-    .expect("router")
+            trust: trust.clone(),
+        })
+        .expect("router")
+        // What `into_make_service_with_connect_info` gives every request in production.
+        .layer(axum::middleware::map_request(
+            |mut request: Request<Body>| async move {
+                let client: SocketAddr = CLIENT.parse().expect("address");
+                request.extensions_mut().insert(ConnectInfo(client));
+                request
+            },
+        ));
+        Self { router, trust }
+    }
+
+    /// Sends one request.
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        send(&self.router, request).await
+    }
+
+    /// A valid session of the `test` install.
+    pub fn session(&self) -> SessionProof {
+        session(&self.trust)
+    }
+
+    /// Asks for the panel of `keys` with a valid session.
+    pub async fn panel(&self, keys: serde_json::Value) -> Response<Body> {
+        self.send(post_json("/api/panel", panel_body(&self.session(), keys)))
+            .await
+    }
+}
+
+/// A panel request body for `email`, with the given session.
+pub fn panel_body(session: &SessionProof, keys: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "request": {
+            "session": session,
+            "keys": keys,
+            "agent": {"id": "7", "name": "Sam Agent", "email": null},
+            "conversation_id": "101"
+        }
+    })
 }
 
 /// Sends one request through the router.

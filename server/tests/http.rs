@@ -14,27 +14,36 @@ async fn demo(pool: &PgPool) {
         .expect("demo data"));
 }
 
+async fn panel_of(response: axum::http::Response<axum::body::Body>) -> Panel {
+    assert_eq!(response.status(), StatusCode::OK);
+    serde_json::from_str(&text(response).await).expect("panel JSON")
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn every_response_carries_frame_ancestors_and_security_headers(pool: PgPool) {
-    let router = router(pool, &site_root("headers"));
-    for path in ["/", "/healthz", "/no-such-page", "/pkg/missing.wasm"] {
-        let response = send(&router, get(path)).await;
+    let app = TestApp::new(pool, "headers");
+    let every_host = format!("frame-ancestors 'self' {HOST_ORIGIN} {OTHER_ORIGIN}");
+    for (path, policy) in [
+        (page_url(), format!("frame-ancestors 'self' {HOST_ORIGIN}")),
+        ("/".to_owned(), every_host.clone()),
+        ("/healthz".to_owned(), every_host.clone()),
+        ("/no-such-page".to_owned(), every_host.clone()),
+        ("/pkg/missing.wasm".to_owned(), every_host.clone()),
+    ] {
+        let response = app.send(get(&path)).await;
         let headers = response.headers();
-        assert_eq!(
-            headers[header::CONTENT_SECURITY_POLICY],
-            format!("frame-ancestors 'self' {HOST_ORIGIN}"),
-            "{path}"
-        );
+        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], policy, "{path}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "{path}");
     }
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_page_is_server_rendered_with_the_inbox_script_before_hydration(pool: PgPool) {
-    let router = router(pool, &site_root("shell"));
-    let response = send(&router, get("/")).await;
+async fn the_page_is_server_rendered_with_the_inbox_script_and_a_session(pool: PgPool) {
+    let app = TestApp::new(pool, "shell");
+    let response = app.send(get(&page_url())).await;
     assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
     let html = text(response).await;
     let inbox = html
         .find(app::INBOX_SCRIPT)
@@ -48,22 +57,44 @@ async fn the_page_is_server_rendered_with_the_inbox_script_before_hydration(pool
         html.contains(r#"data-state="waiting""#),
         "SSR renders the waiting state"
     );
+    assert!(
+        html.contains(r#"<meta name="orderpane-install" content="test">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<meta name="orderpane-host" content="chatwoot">"#));
+    assert!(html.contains(r#"<meta name="orderpane-session" content="ey"#));
+    assert!(
+        !html.contains(KEY),
+        "the install key is not echoed into the page"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_page_without_or_with_a_wrong_key_is_401_with_a_readable_message(pool: PgPool) {
+    let app = TestApp::new(pool, "pagekey");
+    for path in [
+        "/".to_owned(),
+        "/?install=test".to_owned(),
+        "/?install=test&key=wrong".to_owned(),
+        format!("/?install=other&key={KEY}"),
+        format!("/?install=nobody&key={KEY}"),
+    ] {
+        let response = app.send(get(&path)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        let html = text(response).await;
+        assert!(
+            html.contains("missing its install key or the key is wrong"),
+            "{html}"
+        );
+        assert!(!html.contains("orderpane-session"));
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_panel_lists_the_matched_customers_orders_newest_first(pool: PgPool) {
     demo(&pool).await;
-    let router = router(pool, &site_root("panel"));
-    let response = send(
-        &router,
-        post_json(
-            "/api/panel",
-            json!({"keys": {"external_id": null, "email": "jane@example.com", "phone": null}}),
-        ),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel JSON");
+    let app = TestApp::new(pool, "panel");
+    let panel = panel_of(app.panel(json!({"email": "jane@example.com"})).await).await;
     assert_eq!(panel.matches.len(), 1);
     assert_eq!(panel.matches[0].reference, "C-1001");
     assert_eq!(panel.matches[0].basis, MatchBasis::Email);
@@ -79,13 +110,8 @@ async fn the_panel_lists_the_matched_customers_orders_newest_first(pool: PgPool)
 #[sqlx::test(migrations = "../migrations")]
 async fn several_matching_customers_are_all_returned_without_orders(pool: PgPool) {
     demo(&pool).await;
-    let router = router(pool, &site_root("several"));
-    let response = send(
-        &router,
-        post_json("/api/panel", json!({"keys": {"email": "lena@example.com"}})),
-    )
-    .await;
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel JSON");
+    let app = TestApp::new(pool, "several");
+    let panel = panel_of(app.panel(json!({"email": "lena@example.com"})).await).await;
     let references: Vec<_> = panel.matches.iter().map(|m| m.reference.as_str()).collect();
     assert_eq!(references, ["C-1003", "C-1004"]);
     assert!(
@@ -95,9 +121,63 @@ async fn several_matching_customers_are_all_returned_without_orders(pool: PgPool
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn every_lookup_writes_an_audit_row(pool: PgPool) {
+    demo(&pool).await;
+    let app = TestApp::new(pool.clone(), "audit");
+    panel_of(app.panel(json!({"email": "lena@example.com"})).await).await;
+    let rows = app::audit::newest(&pool, Some("test"), 10)
+        .await
+        .expect("audit");
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.action, "panel.lookup");
+    assert_eq!(row.agent, "7 Sam Agent");
+    assert_eq!(row.conversation_id.as_deref(), Some("101"));
+    assert_eq!(row.customer_ids.len(), 2);
+    assert_eq!(row.remote_addr.as_deref(), Some("192.0.2.7"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_call_without_a_valid_session_is_401_and_reads_nothing(pool: PgPool) {
+    demo(&pool).await;
+    let app = TestApp::new(pool.clone(), "nosession");
+    let valid = app.session();
+    let keys = json!({"email": "jane@example.com"});
+    let cases = [
+        json!({"install": "test", "token": ""}),
+        json!({"install": "test", "token": "forged.token.value"}),
+        // A session of install `test` presented as install `other`.
+        json!({"install": "other", "token": valid.token}),
+        json!({"install": "nobody", "token": valid.token}),
+    ];
+    for session in cases {
+        let body = json!({"request": {"session": session, "keys": keys}});
+        let response = app.send(post_json("/api/panel", body)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{session}");
+        let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
+        assert_eq!(error, PanelError::Unauthorized);
+        assert!(error
+            .to_string()
+            .contains("session has expired or is not valid"));
+    }
+    let missing = app
+        .send(post_json("/api/panel", json!({"request": {"keys": keys}})))
+        .await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_events")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        audited, 0,
+        "refused calls read nothing, so there is nothing to audit"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_contact_without_keys_gets_400_with_a_readable_message(pool: PgPool) {
-    let router = router(pool, &site_root("nokeys"));
-    let response = send(&router, post_json("/api/panel", json!({"keys": {}}))).await;
+    let app = TestApp::new(pool, "nokeys");
+    let response = app.panel(json!({})).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
     assert_eq!(error, PanelError::NoContactKeys);
@@ -105,10 +185,14 @@ async fn a_contact_without_keys_gets_400_with_a_readable_message(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_malformed_request_gets_a_4xx_not_a_5xx(pool: PgPool) {
-    let router = router(pool, &site_root("malformed"));
-    for body in [json!({"keys": 5}), json!({"nothing": true}), json!([1, 2])] {
-        let response = send(&router, post_json("/api/panel", body.clone())).await;
+async fn a_malformed_request_gets_400_not_a_5xx(pool: PgPool) {
+    let app = TestApp::new(pool, "malformed");
+    for body in [
+        json!({"request": 5}),
+        json!({"nothing": true}),
+        json!([1, 2]),
+    ] {
+        let response = app.send(post_json("/api/panel", body.clone())).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
         let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
         assert!(matches!(error, PanelError::BadRequest(_)), "{error:?}");
@@ -117,25 +201,55 @@ async fn a_malformed_request_gets_a_4xx_not_a_5xx(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_oversized_body_is_refused_with_413(pool: PgPool) {
-    let router = router(pool, &site_root("oversized"));
+    let app = TestApp::new(pool, "oversized");
     let huge = "x".repeat(server::startup::MAX_BODY_BYTES + 1);
-    let response = send(
-        &router,
-        post_json("/api/panel", json!({"keys": {"email": huge}})),
-    )
-    .await;
+    let response = app.panel(json!({"email": huge})).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn one_address_calling_too_often_gets_429(pool: PgPool) {
+    let app = TestApp::new(pool, "ratelimit");
+    // Each call has a fresh session, so only the per-address limit can stop them.
+    let mut statuses = Vec::new();
+    for _ in 0..150 {
+        let body = panel_body(&app.session(), json!({}));
+        statuses.push(app.send(post_json("/api/panel", body)).await.status());
+    }
+    assert_eq!(
+        statuses[0],
+        StatusCode::BAD_REQUEST,
+        "the first calls get through"
+    );
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_session_calling_too_often_gets_429_with_a_message(pool: PgPool) {
+    let app = TestApp::new(pool, "sessionlimit");
+    let session = app.session();
+    let mut last = None;
+    for _ in 0..(app::trust::SESSION_BURST + 1) {
+        last = Some(
+            app.send(post_json("/api/panel", panel_body(&session, json!({}))))
+                .await,
+        );
+    }
+    let response = last.expect("a response");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
+    assert_eq!(error, PanelError::TooManyRequests);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_database_failure_is_503_without_database_details(pool: PgPool) {
-    let router = router(pool.clone(), &site_root("dbdown"));
+    let app = TestApp::new(pool.clone(), "dbdown");
     pool.close().await;
-    let response = send(
-        &router,
-        post_json("/api/panel", json!({"keys": {"email": "jane@example.com"}})),
-    )
-    .await;
+    let response = app.panel(json!({"email": "jane@example.com"})).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body = text(response).await;
     let error: PanelError = serde_json::from_str(&body).expect("typed error");
@@ -145,19 +259,13 @@ async fn a_database_failure_is_503_without_database_details(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn healthz_answers_while_up_and_readyz_follows_the_database(pool: PgPool) {
-    let router = router(pool.clone(), &site_root("health"));
-    assert_eq!(
-        send(&router, get("/healthz")).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(send(&router, get("/readyz")).await.status(), StatusCode::OK);
+    let app = TestApp::new(pool.clone(), "health");
+    assert_eq!(app.send(get("/healthz")).await.status(), StatusCode::OK);
+    assert_eq!(app.send(get("/readyz")).await.status(), StatusCode::OK);
     pool.close().await;
+    assert_eq!(app.send(get("/healthz")).await.status(), StatusCode::OK);
     assert_eq!(
-        send(&router, get("/healthz")).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        send(&router, get("/readyz")).await.status(),
+        app.send(get("/readyz")).await.status(),
         StatusCode::SERVICE_UNAVAILABLE
     );
 }
@@ -169,20 +277,13 @@ async fn hashed_assets_are_immutable_and_served_precompressed(pool: PgPool) {
     std::fs::write(site.join("pkg/orderpane.abc123.wasm.br"), b"brotli").expect("write");
     let mut options = options(&site);
     options.hash_files = true;
-    let router = server::startup::app_router(
-        server::startup::AppState {
-            leptos_options: options,
-            pool,
-        },
-        &[],
-    )
-    .expect("router");
+    let app = TestApp::with_options(pool, options);
 
     let request = axum::http::Request::get("/pkg/orderpane.abc123.wasm")
         .header(header::ACCEPT_ENCODING, "br, gzip")
         .body(axum::body::Body::empty())
         .expect("request");
-    let response = send(&router, request).await;
+    let response = app.send(request).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(
@@ -191,18 +292,19 @@ async fn hashed_assets_are_immutable_and_served_precompressed(pool: PgPool) {
     );
     assert_eq!(text(response).await, "brotli");
 
-    let missing = send(&router, get("/pkg/orderpane.other.wasm")).await;
+    let missing = app.send(get("/pkg/orderpane.other.wasm")).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.headers().get(header::CACHE_CONTROL).is_none());
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn server_rendered_html_is_compressed_when_the_browser_accepts_it(pool: PgPool) {
-    let router = router(pool, &site_root("compress"));
-    let request = axum::http::Request::get("/")
+    let app = TestApp::new(pool, "compress");
+    let request = axum::http::Request::get(page_url())
         .header(header::ACCEPT_ENCODING, "br")
         .body(axum::body::Body::empty())
         .expect("request");
-    let response = send(&router, request).await;
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use orderpane::host::Theme;
 
-use crate::api::{load_panel, Panel, PanelError};
+use crate::api::{load_panel, renew_session, Panel, PanelError, PanelRequest};
 use crate::host_bridge::use_host_context;
+use crate::page_session;
 
 /// The customer header and the candidate list.
 mod customer;
@@ -26,16 +27,36 @@ pub fn PanelPage() -> impl IntoView {
     let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
     let retry = Trigger::new();
     let latest_lookup = StoredValue::new(0_u64);
+    // Read once the page is live (the server render has no session to show).
+    let session = StoredValue::new(None::<page_session::ClientSession>);
+    Effect::new(move |_| keep_session_fresh(session));
     Effect::new(move |_| {
         retry.track();
         let Some(keys) = keys.get().filter(|keys| !keys.is_empty()) else {
             return;
         };
+        if session.with_value(Option::is_none) {
+            session.set_value(page_session::from_document());
+        }
+        let Some(proof) = session.with_value(|s| s.as_ref().map(|s| s.proof.clone())) else {
+            panel.set(Some(Err(PanelError::Unauthorized)));
+            return;
+        };
         let lookup = latest_lookup.get_value() + 1;
         latest_lookup.set_value(lookup);
         panel.set(None);
+        let context = context.get_untracked();
+        let request = PanelRequest {
+            session: proof,
+            keys,
+            agent: context.as_ref().and_then(|c| c.agent.clone()),
+            conversation_id: context
+                .as_ref()
+                .and_then(|c| c.conversation.as_ref())
+                .and_then(|c| c.id.clone()),
+        };
         leptos::task::spawn_local(async move {
-            let result = load_panel(keys).await;
+            let result = load_panel(request).await;
             // A newer context may have arrived meanwhile: only the latest lookup may answer.
             if latest_lookup.get_value() == lookup {
                 panel.set(Some(result));
@@ -68,6 +89,38 @@ pub fn PanelPage() -> impl IntoView {
             {body}
         </main>
     }
+}
+
+/// Renews the page's session well before it expires, for agents who keep a conversation
+/// open for a long time.
+fn keep_session_fresh(session: StoredValue<Option<page_session::ClientSession>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+        let handle = set_interval_with_handle(
+            move || {
+                let Some(proof) = session.with_value(|s| s.as_ref().map(|s| s.proof.clone()))
+                else {
+                    return;
+                };
+                leptos::task::spawn_local(async move {
+                    if let Ok(token) = renew_session(proof).await {
+                        session.update_value(|s| {
+                            if let Some(s) = s {
+                                s.proof.token = token;
+                            }
+                        });
+                    }
+                });
+            },
+            RENEW_EVERY,
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (session, renew_session);
 }
 
 /// A calm one-line state with a name tests and styles can find.

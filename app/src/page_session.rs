@@ -1,0 +1,76 @@
+//! The page's session: the server writes it into the page as `<meta>` tags when the install
+//! key checked out; the browser reads it and sends it with every server-function call.
+//!
+//! Kept in memory and sent in the request body rather than in a cookie: cookies inside a
+//! third-party iframe need `SameSite=None; Secure; Partitioned` and are still dropped by
+//! browsers that block third-party cookies outright, while a token in the page always works,
+//! and without cookies there is nothing for cross-site request forgery to ride on.
+
+use leptos::prelude::*;
+use orderpane::host::HostKind;
+use serde::{Deserialize, Serialize};
+
+/// What the browser sends to prove its session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionProof {
+    /// The install the page was opened for.
+    pub install: String,
+    /// The signed session token.
+    pub token: String,
+}
+
+/// The page's session as the browser knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSession {
+    /// Install and token.
+    pub proof: SessionProof,
+    /// Which helpdesk the install is.
+    pub host: HostKind,
+}
+
+const INSTALL_META: &str = "orderpane-install";
+const TOKEN_META: &str = "orderpane-session";
+const HOST_META: &str = "orderpane-host";
+
+/// The `<meta>` tags carrying the session, rendered into the page's `<head>` (server only;
+/// renders nothing when the request had no valid install key, e.g. on a 404 page).
+#[component]
+pub fn SessionMeta() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::trust::PageSession>().map(|page| {
+            let host = serde_json::to_value(page.install.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            view! {
+                <meta name=INSTALL_META content=page.install.name.clone() />
+                <meta name=HOST_META content=host />
+                <meta name=TOKEN_META content=page.token />
+            }
+        })
+    }
+}
+
+/// Reads the session the server wrote into the page; `None` on the server and when absent.
+pub fn from_document() -> Option<ClientSession> {
+    #[cfg(feature = "hydrate")]
+    {
+        let meta = |name: &str| -> Option<String> {
+            let element = document()
+                .query_selector(&format!("meta[name=\"{name}\"]"))
+                .ok()??;
+            element.get_attribute("content").filter(|v| !v.is_empty())
+        };
+        let host = serde_json::from_value(serde_json::Value::String(meta(HOST_META)?)).ok()?;
+        Some(ClientSession {
+            proof: SessionProof {
+                install: meta(INSTALL_META)?,
+                token: meta(TOKEN_META)?,
+            },
+            host,
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}

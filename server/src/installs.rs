@@ -1,0 +1,142 @@
+//! The installs file: every helpdesk this Orderpane serves, with its origin and secret.
+//!
+//! ```toml
+//! [[install]]
+//! name = "acme-chatwoot"
+//! kind = "chatwoot"              # chatwoot | akece | voxys | lime
+//! host_origin = "https://app.chatwoot.com"
+//! secret_env = "ACME_ORDERPANE_KEY"   # or: secret = "…" (at least 16 characters)
+//! ```
+
+use std::path::Path;
+
+use app::trust::{random_id, Install, Secret};
+use orderpane::host::HostKind;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InstallsFile {
+    #[serde(default)]
+    install: Vec<Install>,
+}
+
+/// Reads and checks the installs file; secrets named by `secret_env` are read from the
+/// environment.
+pub fn load(path: &Path) -> Result<Vec<Install>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("reading the installs file {}: {error}", path.display()))?;
+    parse(&text, |name| std::env::var(name).ok())
+        .map_err(|error| format!("installs file {}: {error}", path.display()))
+}
+
+/// Parses installs from TOML; `env` looks up `secret_env` variables.
+pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Install>, String> {
+    let file: InstallsFile = toml::from_str(text).map_err(|error| error.to_string())?;
+    let mut installs = file.install;
+    for install in &mut installs {
+        if let Some(variable) = &install.secret_env {
+            let value = env(variable).ok_or_else(|| {
+                format!(
+                    "install {:?}: environment variable {variable} is not set",
+                    install.name
+                )
+            })?;
+            install.secret = Secret::new(value);
+        }
+        let origin = install.host_origin.trim_end_matches('/');
+        let valid_origin = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && !origin[origin.find("//").map_or(0, |i| i + 2)..].contains('/')
+            && !origin
+                .chars()
+                .any(|c| c.is_whitespace() || c == ';' || c == ',');
+        if !valid_origin {
+            return Err(format!(
+                "install {:?}: host_origin {:?} must be an origin like https://app.chatwoot.com",
+                install.name, install.host_origin
+            ));
+        }
+        install.host_origin = origin.to_owned();
+        if install.name.is_empty()
+            || !install
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(format!(
+                "install name {:?} may only use letters, digits, '-' and '_'",
+                install.name
+            ));
+        }
+    }
+    if installs.is_empty() {
+        return Err("it lists no [[install]]".into());
+    }
+    Ok(installs)
+}
+
+/// The install the host simulator uses in development: a Chatwoot install on the simulator's
+/// origin, with a secret made up at start-up.
+pub fn simulator_install(origin: String) -> Install {
+    Install {
+        name: "simulator".into(),
+        kind: HostKind::Chatwoot,
+        host_origin: origin,
+        secret: Secret::new(random_id()),
+        secret_env: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+        [[install]]
+        name = "acme"
+        kind = "chatwoot"
+        host_origin = "https://app.chatwoot.com/"
+        secret = "0123456789abcdef0123"
+
+        [[install]]
+        name = "lime-eu"
+        kind = "lime"
+        host_origin = "https://app.lime-connect.com"
+        secret_env = "LIME_KEY"
+    "#;
+
+    #[test]
+    fn installs_are_read_with_secrets_from_the_environment() {
+        let installs = parse(FILE, |name| {
+            (name == "LIME_KEY").then(|| "from-the-environment".into())
+        })
+        .expect("parses");
+        assert_eq!(installs.len(), 2);
+        assert_eq!(installs[0].host_origin, "https://app.chatwoot.com");
+        assert_eq!(installs[1].kind, HostKind::Lime);
+        assert_eq!(installs[1].secret.expose(), "from-the-environment");
+    }
+
+    #[test]
+    fn a_missing_secret_variable_is_a_clear_error() {
+        let error = parse(FILE, |_| None).unwrap_err();
+        assert!(error.contains("LIME_KEY is not set"), "{error}");
+    }
+
+    #[test]
+    fn bad_origins_names_kinds_and_empty_files_are_refused() {
+        let one = |name: &str, kind: &str, origin: &str| {
+            format!("[[install]]\nname = {name:?}\nkind = {kind:?}\nhost_origin = {origin:?}\nsecret = \"0123456789abcdef\"\n")
+        };
+        for text in [
+            one("a", "chatwoot", "app.chatwoot.com"),
+            one("a", "chatwoot", "https://app.chatwoot.com/path"),
+            one("a", "chatwoot", "https://a.example; script-src *"),
+            one("a b", "chatwoot", "https://a.example"),
+            one("a", "zendesk", "https://a.example"),
+            String::new(),
+        ] {
+            assert!(parse(&text, |_| None).is_err(), "{text}");
+        }
+    }
+}
