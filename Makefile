@@ -4,8 +4,10 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # The committed .sqlx query data lets everything build without a database.
 export SQLX_OFFLINE := true
+# cargo-leptos bakes this into the release build; the same value lets `cargo run --release` reuse it.
+export LEPTOS_OUTPUT_NAME := orderpane
 
-.PHONY: run test watch tools lint bench db-up db-down sqlx-prepare
+.PHONY: run test watch tools db-up db-down sqlx-prepare audit
 
 ## Build the release site and serve it: embedded database, demo store, host simulator.
 run: tools
@@ -34,3 +36,7 @@ db-down:
 ## Regenerate .sqlx after changing a query (needs `make db-up` first, or any DATABASE_URL).
 sqlx-prepare:
 	DATABASE_URL=$${DATABASE_URL:-$$(cargo run --quiet -p server -- db up --dir target/dev-db)} SQLX_OFFLINE=false cargo sqlx prepare --workspace -- --workspace --exclude frontend --all-targets
+
+## Print the newest audit events of the development database (or of DATABASE_URL).
+audit:
+	cargo run --quiet --release -p server -- audit
