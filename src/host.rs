@@ -160,6 +160,14 @@ pub fn parse_value(value: &Value) -> Result<HostEvent, Ignored> {
     }
 }
 
+/// The contact of a Chatwoot conversation object as its REST API returns it (from
+/// `meta.sender`), read with the same lenient rules as an appContext.
+pub fn chatwoot_conversation_contact(conversation: &Value) -> Contact {
+    let mut data = serde_json::Map::new();
+    data.insert("conversation".into(), conversation.clone());
+    chatwoot_context(&Value::Object(data)).contact
+}
+
 /// Builds the context from the `data` of a Chatwoot-family appContext.
 fn chatwoot_context(data: &Value) -> HostContext {
     let conversation = data.get("conversation").filter(|c| c.is_object());

@@ -64,6 +64,9 @@ pub struct Panel {
     pub matches: Vec<CustomerMatch>,
     /// The orders of the matched customer, newest first, when exactly one matched.
     pub orders: Vec<OrderRow>,
+    /// True when the server read the contact from the helpdesk's API itself; false when it
+    /// had to take the browser's word for it (no API token configured).
+    pub verified: bool,
 }
 
 /// How many orders the panel shows at once.
@@ -97,6 +100,12 @@ pub enum PanelError {
     /// its session expired.
     #[error("Your Orderpane session has expired or is not valid here. Reopen the conversation to start a new one.")]
     Unauthorized,
+    /// The helpdesk says this conversation or agent is not in the install's account.
+    #[error("The helpdesk does not know this conversation or agent in its account, so Orderpane shows nothing.")]
+    NotInAccount,
+    /// The helpdesk's API did not answer, so the contact could not be verified.
+    #[error("The helpdesk did not answer Orderpane's check in time. Try again in a moment.")]
+    HostUnavailable,
     /// Too many calls in a short time.
     #[error("Too many requests from this panel. Wait a few seconds and try again.")]
     TooManyRequests,
@@ -146,23 +155,46 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     use crate::{audit, queries};
 
     let (session, pool) = server::authorize(&request.session)?;
-    if request.keys.is_empty() {
+    let agent = request.agent.as_ref();
+    // With the helpdesk's API configured, the contact comes from the helpdesk, not the browser.
+    let (keys, verified) = match session.install.host_api() {
+        Some(api) => {
+            let conversation = request.conversation_id.as_deref().unwrap_or_default();
+            match api
+                .verify(conversation, agent.and_then(|a| a.id.as_deref()))
+                .await
+            {
+                Ok(contact) => (contact.keys, true),
+                Err(crate::host_api::HostApiError::NotInAccount) => {
+                    tracing::warn!(install = %session.install.name, conversation, "context refused by the helpdesk");
+                    return server::fail(PanelError::NotInAccount);
+                }
+                Err(error) => {
+                    tracing::warn!(install = %session.install.name, %error, "helpdesk API unavailable");
+                    return server::fail(PanelError::HostUnavailable);
+                }
+            }
+        }
+        None => (request.keys.clone(), false),
+    };
+    if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
     }
-    let panel = match queries::panel(&pool, &request.keys).await {
+    let mut panel = match queries::panel(&pool, &keys).await {
         Ok(panel) => panel,
         Err(error) => {
             tracing::error!(%error, "panel lookup failed");
             return server::fail(PanelError::DatabaseUnavailable);
         }
     };
-    let agent = request.agent.as_ref();
+    panel.verified = verified;
     let event = audit::AuditEvent {
         install: &session.install.name,
         session_id: &session.id,
         agent_id: agent.and_then(|a| a.id.as_deref()),
         agent_name: agent.and_then(|a| a.name.as_deref()),
         conversation_id: request.conversation_id.as_deref(),
+        verified,
         action: "panel.lookup",
         customer_ids: panel.matches.iter().map(|m| m.id).collect(),
         remote_addr: server::remote_addr().await,
@@ -223,6 +255,8 @@ mod server {
         let status = match &error {
             PanelError::NoContactKeys | PanelError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PanelError::Unauthorized => StatusCode::UNAUTHORIZED,
+            PanelError::NotInAccount => StatusCode::FORBIDDEN,
+            PanelError::HostUnavailable => StatusCode::BAD_GATEWAY,
             PanelError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             PanelError::DatabaseUnavailable | PanelError::Transport(_) => {
                 StatusCode::SERVICE_UNAVAILABLE

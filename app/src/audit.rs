@@ -15,6 +15,8 @@ pub struct AuditEvent<'a> {
     pub agent_name: Option<&'a str>,
     /// The conversation's id as the host reported it.
     pub conversation_id: Option<&'a str>,
+    /// True when the server checked agent, conversation and contact with the helpdesk.
+    pub verified: bool,
     /// What happened, e.g. `panel.lookup`.
     pub action: &'a str,
     /// The customers whose data was shown or changed.
@@ -28,14 +30,16 @@ pub async fn record(db: impl PgExecutor<'_>, event: &AuditEvent<'_>) -> sqlx::Re
     sqlx::query!(
         r#"
         insert into audit_events
-            (install, session_id, agent_id, agent_name, conversation_id, action, customer_ids, remote_addr)
-        values ($1, $2, $3, $4, $5, $6, $7, $8)
+            (install, session_id, agent_id, agent_name, conversation_id, verified, action,
+             customer_ids, remote_addr)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         "#,
         event.install,
         event.session_id,
         event.agent_id,
         event.agent_name,
         event.conversation_id,
+        event.verified,
         event.action,
         &event.customer_ids,
         event.remote_addr,
@@ -56,6 +60,8 @@ pub struct AuditRow {
     pub agent: String,
     /// The conversation id.
     pub conversation_id: Option<String>,
+    /// Whether agent, conversation and contact were checked with the helpdesk.
+    pub verified: bool,
     /// What happened.
     pub action: String,
     /// The customers involved.
@@ -73,7 +79,8 @@ pub async fn newest(
     let rows = sqlx::query!(
         r#"
         select to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "at!",
-               install, agent_id, agent_name, conversation_id, action, customer_ids, remote_addr
+               install, agent_id, agent_name, conversation_id, verified, action, customer_ids,
+               remote_addr
           from audit_events
          where $1::text is null or install = $1
          order by at desc, id desc
@@ -95,6 +102,7 @@ pub async fn newest(
                 .collect::<Vec<_>>()
                 .join(" "),
             conversation_id: row.conversation_id,
+            verified: row.verified,
             action: row.action,
             customer_ids: row.customer_ids,
             remote_addr: row.remote_addr,

@@ -12,6 +12,9 @@ use leptos_router::{
     path,
 };
 
+/// The pages' Content-Security-Policy.
+pub mod csp;
+
 /// Server functions: the panel lookup and its typed error.
 pub mod api;
 
@@ -24,6 +27,10 @@ pub mod panel;
 /// Database queries behind the server functions (server only).
 #[cfg(feature = "ssr")]
 pub mod queries;
+
+/// The helpdesk's REST API, to verify what the browser says (server only).
+#[cfg(feature = "ssr")]
+pub mod host_api;
 
 /// The audit log of lookups and actions (server only).
 #[cfg(feature = "ssr")]
@@ -47,13 +54,15 @@ w.addEventListener('message',function(e){if(w.__orderpaneInbox===q)q.push(e)})})
 
 /// The whole HTML document, rendered on the server for every page request.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::set_for_current_page(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <script inner_html=INBOX_SCRIPT></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=INBOX_SCRIPT></script>
                 <page_session::SessionMeta />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />

@@ -14,7 +14,11 @@ pub async fn panel(pool: &PgPool, keys: &ContactKeys) -> sqlx::Result<Panel> {
         [only] => newest_orders(pool, only.id, ORDER_PAGE_SIZE).await?,
         _ => Vec::new(),
     };
-    Ok(Panel { matches, orders })
+    Ok(Panel {
+        matches,
+        orders,
+        verified: false,
+    })
 }
 
 /// Every customer one of the contact's keys points at, each once with its strongest basis

@@ -44,6 +44,15 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
             })?;
             install.secret = Secret::new(value);
         }
+        if let Some(variable) = &install.api_token_env {
+            let value = env(variable).ok_or_else(|| {
+                format!(
+                    "install {:?}: environment variable {variable} is not set",
+                    install.name
+                )
+            })?;
+            install.api_token = Some(Secret::new(value));
+        }
         let origin = install.host_origin.trim_end_matches('/');
         let valid_origin = (origin.starts_with("https://") || origin.starts_with("http://"))
             && !origin[origin.find("//").map_or(0, |i| i + 2)..].contains('/')
@@ -78,13 +87,12 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
 /// The install the host simulator uses in development: a Chatwoot install on the simulator's
 /// origin, with a secret made up at start-up.
 pub fn simulator_install(origin: String) -> Install {
-    Install {
-        name: "simulator".into(),
-        kind: HostKind::Chatwoot,
-        host_origin: origin,
-        secret: Secret::new(random_id()),
-        secret_env: None,
-    }
+    Install::new(
+        "simulator",
+        HostKind::Chatwoot,
+        &origin,
+        Secret::new(random_id()),
+    )
 }
 
 #[cfg(test)]

@@ -6,15 +6,14 @@ use axum::{
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The `Content-Security-Policy` value: only the app itself and the given helpdesk origins
-/// may frame it.
+/// The `Content-Security-Policy` of responses that are not pages (assets, health, the
+/// refusal page): nothing may load from them, and only the registered hosts may frame them.
+/// Pages set their own, fuller policy (`app::csp`).
 pub fn content_security_policy(frame_ancestors: &[String]) -> String {
-    let mut policy = String::from("frame-ancestors 'self'");
-    for origin in frame_ancestors {
-        policy.push(' ');
-        policy.push_str(origin);
-    }
-    policy
+    format!(
+        "default-src 'none'; {}",
+        app::csp::frame_ancestors_directive(frame_ancestors)
+    )
 }
 
 /// Adds the CSP, `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` (the

@@ -28,9 +28,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A request that takes longer than this is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Per network address: one server-function call every this many milliseconds on average…
-const ADDRESS_REFILL_MS: u64 = 20;
+pub const ADDRESS_REFILL_MS: u64 = 20;
 /// …with bursts of this many (generous: a whole office of agents may share one address).
-const ADDRESS_BURST: u32 = 100;
+pub const ADDRESS_BURST: u32 = 100;
 
 /// What every handler and server function can reach.
 #[derive(Clone, FromRef)]
@@ -126,7 +126,6 @@ async fn page(
             return refused(&error.to_string());
         }
     };
-    let origin = page.install.host_origin.clone();
     let provide = state.provide();
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_to_stream_with_context(
@@ -137,13 +136,11 @@ async fn page(
         move || shell(options.clone()),
     );
     let mut response = render(request).await.into_response();
-    let headers = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(&security_headers::content_security_policy(&[origin]))
-    {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    // The page holds a session token: never store it.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The page holds a session token: never store it. (Its CSP, naming only this install's
+    // host, is set while rendering: it needs the response's script nonce.)
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -151,7 +148,7 @@ async fn page(
 fn refused(message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Orderpane</title></head>\
-         <body style=\"font:14px system-ui,sans-serif;padding:12px\"><p role=\"alert\">{message}</p></body></html>"
+         <body><p role=\"alert\">{message}</p></body></html>"
     );
     (
         StatusCode::UNAUTHORIZED,

@@ -38,19 +38,25 @@ pub const CLIENT: &str = "192.0.2.7:50000";
 
 /// Two installs: `test` (Chatwoot at [`HOST_ORIGIN`]) and `other` (Lime at [`OTHER_ORIGIN`]).
 pub fn trust() -> Arc<Trust> {
-    let install = |name: &str, kind, origin: &str, key: &str| Install {
-        name: name.into(),
-        kind,
-        host_origin: origin.into(),
-        secret: Secret::new(key),
-        secret_env: None,
-    };
+    trust_with(test_install())
+}
+
+/// The `test` install, to be adjusted by a test before [`trust_with`].
+pub fn test_install() -> Install {
+    Install::new("test", HostKind::Chatwoot, HOST_ORIGIN, Secret::new(KEY))
+}
+
+/// The given `test` install and the `other` one.
+pub fn trust_with(test: Install) -> Arc<Trust> {
+    let other = Install::new(
+        "other",
+        HostKind::Lime,
+        OTHER_ORIGIN,
+        Secret::new(OTHER_KEY),
+    );
     Arc::new(
         Trust::new(
-            vec![
-                install("test", HostKind::Chatwoot, HOST_ORIGIN, KEY),
-                install("other", HostKind::Lime, OTHER_ORIGIN, OTHER_KEY),
-            ],
+            vec![test, other],
             Secret::new("session-key-for-tests-0123456789abcdef"),
         )
         .expect("valid installs"),
@@ -108,7 +114,11 @@ impl TestApp {
 
     /// The app with the given Leptos settings.
     pub fn with_options(pool: PgPool, options: LeptosOptions) -> Self {
-        let trust = trust();
+        Self::with(pool, options, trust())
+    }
+
+    /// The app with the given settings and installs.
+    pub fn with(pool: PgPool, options: LeptosOptions, trust: Arc<Trust>) -> Self {
         let router = app_router(AppState {
             leptos_options: options,
             pool,

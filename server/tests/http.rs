@@ -23,7 +23,7 @@ async fn panel_of(response: axum::http::Response<axum::body::Body>) -> Panel {
 async fn every_response_carries_frame_ancestors_and_security_headers(pool: PgPool) {
     let app = TestApp::new(pool, "headers");
     let every_host = format!("frame-ancestors 'self' {HOST_ORIGIN} {OTHER_ORIGIN}");
-    for (path, policy) in [
+    for (path, ancestors) in [
         (page_url(), format!("frame-ancestors 'self' {HOST_ORIGIN}")),
         ("/".to_owned(), every_host.clone()),
         ("/healthz".to_owned(), every_host.clone()),
@@ -32,10 +32,48 @@ async fn every_response_carries_frame_ancestors_and_security_headers(pool: PgPoo
     ] {
         let response = app.send(get(&path)).await;
         let headers = response.headers();
-        assert_eq!(headers[header::CONTENT_SECURITY_POLICY], policy, "{path}");
+        let policy = headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
+        assert!(
+            policy.starts_with("default-src 'none';"),
+            "{path}: {policy}"
+        );
+        assert!(policy.ends_with(&ancestors), "{path}: {policy}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "{path}");
     }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_page_allows_only_scripts_carrying_this_responses_nonce(pool: PgPool) {
+    let app = TestApp::new(pool, "nonce");
+    let first = app.send(get(&page_url())).await;
+    let policy = first.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in script-src")
+        .to_owned();
+    assert!(policy.contains("'wasm-unsafe-eval'") && !policy.contains("unsafe-inline"));
+    let html = text(first).await;
+    let inbox_tag = format!("<script nonce=\"{nonce}\">{}", app::INBOX_SCRIPT);
+    assert!(
+        html.contains(&inbox_tag),
+        "the inbox script carries the nonce: {html}"
+    );
+    let second = app.send(get(&page_url())).await;
+    let second_policy = second.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii");
+    assert!(
+        !second_policy.contains(&nonce),
+        "every response has its own nonce"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -139,6 +139,17 @@ fn error_view(error: PanelError, retry: impl Fn() + 'static) -> AnyView {
 }
 
 fn panel_view(panel: Panel) -> AnyView {
+    let unverified = (!panel.verified).then(|| {
+        view! {
+            <p class="unverified muted" data-state="unverified">
+                "Unverified: this contact is as the helpdesk page reported it."
+            </p>
+        }
+    });
+    view! { {unverified} {match_view(panel)} }.into_any()
+}
+
+fn match_view(panel: Panel) -> AnyView {
     match panel.matches.as_slice() {
         [] => state(
             "no-match",

@@ -39,6 +39,49 @@ pub struct Install {
     /// Or: the environment variable that holds the secret (keeps it out of the file).
     #[serde(default)]
     pub secret_env: Option<String>,
+    /// Chatwoot family: the helpdesk's base URL for its REST API (e.g.
+    /// `https://app.chatwoot.com`). With `account_id` and an API token, the server reads the
+    /// conversation's contact from the helpdesk instead of believing the browser.
+    #[serde(default)]
+    pub api_url: Option<String>,
+    /// Chatwoot family: the account the install belongs to.
+    #[serde(default)]
+    pub account_id: Option<i64>,
+    /// Chatwoot family: an administrator's API access token.
+    #[serde(default)]
+    pub api_token: Option<Secret>,
+    /// Or: the environment variable that holds the API token.
+    #[serde(default)]
+    pub api_token_env: Option<String>,
+}
+
+impl Install {
+    /// A Chatwoot-family install with only the required settings.
+    pub fn new(name: &str, kind: HostKind, host_origin: &str, secret: Secret) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            host_origin: host_origin.into(),
+            secret,
+            secret_env: None,
+            api_url: None,
+            account_id: None,
+            api_token: None,
+            api_token_env: None,
+        }
+    }
+
+    /// The helpdesk API this install can verify contexts with, when fully configured.
+    pub fn host_api(&self) -> Option<crate::host_api::HostApi> {
+        if self.kind == HostKind::Lime {
+            return None;
+        }
+        Some(crate::host_api::HostApi::new(
+            self.api_url.as_deref()?,
+            self.account_id?,
+            self.api_token.clone()?,
+        ))
+    }
 }
 
 impl std::fmt::Debug for Install {
@@ -47,6 +90,8 @@ impl std::fmt::Debug for Install {
             .field("name", &self.name)
             .field("kind", &self.kind)
             .field("host_origin", &self.host_origin)
+            .field("api_url", &self.api_url)
+            .field("account_id", &self.account_id)
             .finish_non_exhaustive()
     }
 }

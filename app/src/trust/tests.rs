@@ -4,13 +4,12 @@ const KEY_A: &str = "secret-of-install-a-0123456789";
 const KEY_B: &str = "secret-of-install-b-0123456789";
 
 fn install(name: &str, secret: &str) -> Install {
-    Install {
-        name: name.into(),
-        kind: HostKind::Chatwoot,
-        host_origin: format!("https://{name}.example"),
-        secret: Secret::new(secret),
-        secret_env: None,
-    }
+    Install::new(
+        name,
+        HostKind::Chatwoot,
+        &format!("https://{name}.example"),
+        Secret::new(secret),
+    )
 }
 
 fn trust() -> Trust {
