@@ -3,6 +3,10 @@ import { APP_URL, FOREIGN_SIMULATOR_URL, SIMULATOR_URL } from "../playwright.con
 import { expectCustomer, hostLog, openConversation } from "./simulator";
 
 test("the framed panel shows the demo contact's customer and orders, newest first", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) violations.push(message.text());
+  });
   const app = await openConversation(page, 101);
   await expectCustomer(app, "Jane Doe");
   await expect(app.locator(".customer")).toContainText("matched by customer id");
@@ -14,6 +18,8 @@ test("the framed panel shows the demo contact's customer and orders, newest firs
   await expect(rows.first()).toContainText("EUR 49.90");
   await expect(rows.last()).toContainText("1001");
   await expect(rows.last()).toContainText("EUR 1,234.50");
+  // Everything the page runs is allowed by its tight policy (scripts by nonce, wasm, self).
+  expect(violations).toEqual([]);
 });
 
 test("the appContext posted at iframe load, before the wasm runs, is not lost", async ({ page }) => {

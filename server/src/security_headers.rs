@@ -56,9 +56,12 @@ mod tests {
                 "https://app.chatwoot.com".into(),
                 "http://localhost:3100".into()
             ]),
-            "frame-ancestors 'self' https://app.chatwoot.com http://localhost:3100"
+            "default-src 'none'; frame-ancestors 'self' https://app.chatwoot.com http://localhost:3100"
         );
-        assert_eq!(content_security_policy(&[]), "frame-ancestors 'self'");
+        assert_eq!(
+            content_security_policy(&[]),
+            "default-src 'none'; frame-ancestors 'self'"
+        );
     }
 
     #[test]
