@@ -85,6 +85,9 @@ pub struct PanelRequest {
     /// The conversation id, as the host gave it (written to the audit log).
     #[serde(default)]
     pub conversation_id: Option<String>,
+    /// Lime Connect: the JWT the host gave (`generate_jwt_token`), checked by the server.
+    #[serde(default)]
+    pub host_token: Option<String>,
 }
 
 /// A failure an agent can read. Database details never travel in it: they are logged.
@@ -103,6 +106,9 @@ pub enum PanelError {
     /// The helpdesk says this conversation or agent is not in the install's account.
     #[error("The helpdesk does not know this conversation or agent in its account, so Orderpane shows nothing.")]
     NotInAccount,
+    /// Lime Connect's token was missing, expired or not signed by the configured key.
+    #[error("Lime Connect's sign-in token for Orderpane is missing or not valid. Reopen the conversation; if it persists, ask your admin to check the add-on's JWT settings.")]
+    HostTokenInvalid,
     /// The helpdesk's API did not answer, so the contact could not be verified.
     #[error("The helpdesk did not answer Orderpane's check in time. Try again in a moment.")]
     HostUnavailable,
@@ -155,7 +161,18 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     use crate::{audit, queries};
 
     let (session, pool) = server::authorize(&request.session)?;
-    let agent = request.agent.as_ref();
+    // Lime Connect: with a JWT key configured, the operator is who the host's token names.
+    let verified_operator = match session.install.host_jwt() {
+        Some(checker) => match checker.verify(request.host_token.as_deref()) {
+            Ok(operator) => Some(operator),
+            Err(error) => {
+                tracing::info!(install = %session.install.name, %error, "refused a host token");
+                return server::fail(PanelError::HostTokenInvalid);
+            }
+        },
+        None => None,
+    };
+    let agent = verified_operator.as_ref().or(request.agent.as_ref());
     // With the helpdesk's API configured, the contact comes from the helpdesk, not the browser.
     let (keys, verified) = match session.install.host_api() {
         Some(api) => {
@@ -175,7 +192,7 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
                 }
             }
         }
-        None => (request.keys.clone(), false),
+        None => (request.keys.clone(), verified_operator.is_some()),
     };
     if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
@@ -254,7 +271,7 @@ mod server {
     pub(super) fn fail<T>(error: PanelError) -> Result<T, PanelError> {
         let status = match &error {
             PanelError::NoContactKeys | PanelError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            PanelError::Unauthorized => StatusCode::UNAUTHORIZED,
+            PanelError::Unauthorized | PanelError::HostTokenInvalid => StatusCode::UNAUTHORIZED,
             PanelError::NotInAccount => StatusCode::FORBIDDEN,
             PanelError::HostUnavailable => StatusCode::BAD_GATEWAY,
             PanelError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,

@@ -32,6 +32,10 @@ pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod host_api;
 
+/// Lime Connect's JWTs, verified on the server (server only).
+#[cfg(feature = "ssr")]
+pub mod host_jwt;
+
 /// The audit log of lookups and actions (server only).
 #[cfg(feature = "ssr")]
 pub mod audit;

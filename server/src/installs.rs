@@ -53,6 +53,23 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
             })?;
             install.api_token = Some(Secret::new(value));
         }
+        if let Some(variable) = &install.jwt_secret_env {
+            let value = env(variable).ok_or_else(|| {
+                format!(
+                    "install {:?}: environment variable {variable} is not set",
+                    install.name
+                )
+            })?;
+            install.jwt_secret = Some(Secret::new(value));
+        }
+        let has_jwt_key = install.jwt_public_key.is_some() || install.jwt_secret.is_some();
+        if has_jwt_key && install.host_jwt().is_none() {
+            return Err(format!(
+                "install {:?}: the JWT key is not a usable secret or PEM public key \
+                 (only Lime Connect installs verify JWTs)",
+                install.name
+            ));
+        }
         let origin = install.host_origin.trim_end_matches('/');
         let valid_origin = (origin.starts_with("https://") || origin.starts_with("http://"))
             && !origin[origin.find("//").map_or(0, |i| i + 2)..].contains('/')
@@ -123,6 +140,22 @@ mod tests {
         assert_eq!(installs[0].host_origin, "https://app.chatwoot.com");
         assert_eq!(installs[1].kind, HostKind::Lime);
         assert_eq!(installs[1].secret.expose(), "from-the-environment");
+    }
+
+    #[test]
+    fn lime_jwt_keys_are_read_and_checked() {
+        let lime = "[[install]]\nname = \"l\"\nkind = \"lime\"\nhost_origin = \"https://app.lime-connect.com\"\n\
+                    secret = \"0123456789abcdef\"\njwt_secret_env = \"JWT\"\njwt_audience = \"orderpane\"\n";
+        let installs = parse(lime, |_| Some("jwt-signing-secret".into())).expect("parses");
+        assert!(installs[0].host_jwt().is_some());
+
+        let not_lime = lime.replace("\"lime\"", "\"chatwoot\"");
+        assert!(parse(&not_lime, |_| Some("x".into()))
+            .unwrap_err()
+            .contains("only Lime Connect"));
+
+        let bad_pem = lime.replace("jwt_secret_env = \"JWT\"", "jwt_public_key = \"not a pem\"");
+        assert!(parse(&bad_pem, |_| None).is_err());
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub fn PanelPage() -> impl IntoView {
                 .as_ref()
                 .and_then(|c| c.conversation.as_ref())
                 .and_then(|c| c.id.clone()),
+            // Lime Connect's token arrives with the Lime protocol (not built yet).
+            host_token: None,
         };
         leptos::task::spawn_local(async move {
             let result = load_panel(request).await;

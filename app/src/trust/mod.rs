@@ -53,6 +53,21 @@ pub struct Install {
     /// Or: the environment variable that holds the API token.
     #[serde(default)]
     pub api_token_env: Option<String>,
+    /// Lime Connect: the HS256 secret that signs the host's JWTs (`generate_jwt_token`).
+    #[serde(default)]
+    pub jwt_secret: Option<Secret>,
+    /// Or: the environment variable that holds that secret.
+    #[serde(default)]
+    pub jwt_secret_env: Option<String>,
+    /// Lime Connect: or a PEM public key (RSA or EC) that checks RS256/ES256 tokens.
+    #[serde(default)]
+    pub jwt_public_key: Option<String>,
+    /// Lime Connect: the `iss` the tokens must carry, when set.
+    #[serde(default)]
+    pub jwt_issuer: Option<String>,
+    /// Lime Connect: the `aud` the tokens must carry, when set.
+    #[serde(default)]
+    pub jwt_audience: Option<String>,
 }
 
 impl Install {
@@ -68,7 +83,20 @@ impl Install {
             account_id: None,
             api_token: None,
             api_token_env: None,
+            jwt_secret: None,
+            jwt_secret_env: None,
+            jwt_public_key: None,
+            jwt_issuer: None,
+            jwt_audience: None,
         }
+    }
+
+    /// The checker of the host's JWTs, when this is a Lime Connect install with a key.
+    pub fn host_jwt(&self) -> Option<crate::host_jwt::HostJwt> {
+        if self.kind != HostKind::Lime {
+            return None;
+        }
+        crate::host_jwt::HostJwt::for_install(self)
     }
 
     /// The helpdesk API this install can verify contexts with, when fully configured.
