@@ -35,32 +35,28 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
     let file: InstallsFile = toml::from_str(text).map_err(|error| error.to_string())?;
     let mut installs = file.install;
     for install in &mut installs {
-        if let Some(variable) = &install.secret_env {
-            let value = env(variable).ok_or_else(|| {
-                format!(
-                    "install {:?}: environment variable {variable} is not set",
-                    install.name
-                )
-            })?;
-            install.secret = Secret::new(value);
+        // Secrets may live in the environment instead of the file.
+        let from_env = |variable: &Option<String>| -> Result<Option<Secret>, String> {
+            let Some(variable) = variable else {
+                return Ok(None);
+            };
+            env(variable)
+                .map(|value| Some(Secret::new(value)))
+                .ok_or_else(|| {
+                    format!(
+                        "install {:?}: environment variable {variable} is not set",
+                        install.name
+                    )
+                })
+        };
+        if let Some(secret) = from_env(&install.secret_env)? {
+            install.secret = secret;
         }
-        if let Some(variable) = &install.api_token_env {
-            let value = env(variable).ok_or_else(|| {
-                format!(
-                    "install {:?}: environment variable {variable} is not set",
-                    install.name
-                )
-            })?;
-            install.api_token = Some(Secret::new(value));
+        if let Some(token) = from_env(&install.api_token_env)? {
+            install.api_token = Some(token);
         }
-        if let Some(variable) = &install.jwt_secret_env {
-            let value = env(variable).ok_or_else(|| {
-                format!(
-                    "install {:?}: environment variable {variable} is not set",
-                    install.name
-                )
-            })?;
-            install.jwt_secret = Some(Secret::new(value));
+        if let Some(secret) = from_env(&install.jwt_secret_env)? {
+            install.jwt_secret = Some(secret);
         }
         let has_jwt_key = install.jwt_public_key.is_some() || install.jwt_secret.is_some();
         if has_jwt_key && install.host_jwt().is_none() {
