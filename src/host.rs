@@ -113,6 +113,39 @@ pub struct TranscriptLine {
 pub enum HostEvent {
     /// A Chatwoot-family `appContext`: the whole context, replacing any earlier one.
     AppContext(Box<HostContext>),
+    /// Lime Connect `contact_information`: the contact, replacing the earlier one.
+    LimeContact(Contact),
+    /// Lime Connect `conversation_information`.
+    LimeConversation(Conversation),
+    /// Lime Connect `operator_information`: the agent.
+    LimeOperator(Agent),
+    /// Lime Connect `transcript`: the messages the operator can see.
+    LimeTranscript(Vec<TranscriptLine>),
+    /// Lime Connect `jwt_token`: a token, or the host's reason for not giving one.
+    LimeJwt(Result<String, String>),
+}
+
+impl HostEvent {
+    /// Folds this event into `context` (Lime Connect sends the context in parts, any number
+    /// of times, in any order). A `LimeJwt` carries no context and changes nothing.
+    pub fn apply_to(self, context: &mut HostContext) {
+        match self {
+            HostEvent::AppContext(whole) => *context = *whole,
+            HostEvent::LimeContact(contact) => context.contact = contact,
+            HostEvent::LimeConversation(conversation) => context.conversation = Some(conversation),
+            HostEvent::LimeOperator(agent) => context.agent = Some(agent),
+            HostEvent::LimeTranscript(lines) => context.transcript = lines,
+            HostEvent::LimeJwt(_) => {}
+        }
+    }
+}
+
+/// A Lime Connect action or event object: `{name, payload}`.
+pub fn lime_message(name: &str, payload: Value) -> Value {
+    let mut message = serde_json::Map::new();
+    message.insert("name".into(), Value::String(name.into()));
+    message.insert("payload".into(), payload);
+    Value::Object(message)
 }
 
 /// Why a message was not used. Callers log it at debug level and drop the message.
@@ -122,7 +155,7 @@ pub enum Ignored {
     NotJson,
     /// JSON, but not an event this app listens to.
     UnknownEvent(String),
-    /// An `appContext` without a `data` object.
+    /// An `appContext` without a `data` object, or a Lime event without a `payload` object.
     MissingData,
 }
 
@@ -147,6 +180,9 @@ pub fn parse_message(raw: &str) -> Result<HostEvent, Ignored> {
 
 /// Parses a message that is already JSON.
 pub fn parse_value(value: &Value) -> Result<HostEvent, Ignored> {
+    if let Some(name) = value.get("name").and_then(Value::as_str) {
+        return parse_lime(name, value.get("payload"));
+    }
     let event = value.get("event").and_then(Value::as_str).unwrap_or("");
     match event {
         "appContext" => {
@@ -158,6 +194,71 @@ pub fn parse_value(value: &Value) -> Result<HostEvent, Ignored> {
         }
         other => Err(Ignored::UnknownEvent(other.chars().take(64).collect())),
     }
+}
+
+/// Parses a Lime Connect event object.
+fn parse_lime(name: &str, payload: Option<&Value>) -> Result<HostEvent, Ignored> {
+    let known = matches!(
+        name,
+        "contact_information"
+            | "conversation_information"
+            | "operator_information"
+            | "transcript"
+            | "jwt_token"
+    );
+    if !known {
+        return Err(Ignored::UnknownEvent(name.chars().take(64).collect()));
+    }
+    let payload = payload
+        .filter(|p| p.is_object())
+        .ok_or(Ignored::MissingData)?;
+    let get = |key: &str| text(payload.get(key));
+    Ok(match name {
+        "contact_information" => HostEvent::LimeContact(Contact {
+            id: get("id"),
+            name: get("name"),
+            keys: ContactKeys::from_raw(
+                None,
+                get("email").as_deref(),
+                get("mobileNumber")
+                    .or_else(|| get("phoneNumber"))
+                    .as_deref(),
+            ),
+        }),
+        "conversation_information" => HostEvent::LimeConversation(Conversation {
+            id: get("id"),
+            account_id: None,
+            status: None,
+        }),
+        "operator_information" => HostEvent::LimeOperator(Agent {
+            id: get("id"),
+            name: get("name"),
+            email: get("email"),
+        }),
+        "transcript" => HostEvent::LimeTranscript(lime_transcript(payload.get("transcript"))),
+        _ => HostEvent::LimeJwt(match get("type").as_deref() {
+            Some("success") => get("token").ok_or_else(|| "the host sent an empty token".into()),
+            _ => Err(get("error").unwrap_or_else(|| "the host gave no reason".into())),
+        }),
+    })
+}
+
+/// The text messages of a Lime Connect transcript.
+fn lime_transcript(messages: Option<&Value>) -> Vec<TranscriptLine> {
+    let Some(messages) = messages.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    messages
+        .iter()
+        .filter_map(|message| {
+            let sender = text(field(message.get("sender"), "type"));
+            Some(TranscriptLine {
+                from_contact: sender.as_deref() == Some("contact"),
+                private: false,
+                text: text(message.get("body"))?,
+            })
+        })
+        .collect()
 }
 
 /// The contact of a Chatwoot conversation object as its REST API returns it (from
@@ -295,7 +396,9 @@ mod tests {
     #[test]
     fn seed_app_context_string_gives_contact_conversation_and_agent() {
         let raw = seed_app_context().to_string();
-        let HostEvent::AppContext(context) = parse_message(&raw).expect("parses");
+        let Ok(HostEvent::AppContext(context)) = parse_message(&raw) else {
+            panic!("the seed's appContext string must parse");
+        };
         assert_eq!(context.contact.id.as_deref(), Some("17"));
         assert_eq!(
             context.contact.keys.email.as_deref(),
@@ -391,6 +494,90 @@ mod tests {
         );
         assert_eq!(
             parse_message(r#"{"event":"appContext","data":"x"}"#),
+            Err(Ignored::MissingData)
+        );
+    }
+
+    fn lime(name: &str, payload: Value) -> HostEvent {
+        parse_value(&lime_message(name, payload)).expect("a Lime event")
+    }
+
+    #[test]
+    fn lime_events_build_the_context_in_any_order_and_replace_on_repeat() {
+        let mut context = HostContext::default();
+        lime("transcript", json!({"transcript": [
+            {"type": "message", "body": "Hello, order 1005?", "textFormat": "plain_text", "sender": {"type": "contact"}},
+            {"type": "message", "body": "Checking", "textFormat": "markdown_v1", "sender": {"type": "operator"}}
+        ]})).apply_to(&mut context);
+        lime(
+            "operator_information",
+            json!({"id": "1111", "name": "Jane Op", "email": "op@example.com", "locale": "en_US"}),
+        )
+        .apply_to(&mut context);
+        // The seed's own example: nulls, and `custom_field_data` spelled with underscores.
+        lime("contact_information", json!({
+            "id": "1111", "name": "Jane Doe", "email": "jane@example.com", "locale": "en_US",
+            "mobileNumber": "+325920392947", "phoneNumber": "+325920392947", "salutation": "ms",
+            "street": "Im Mediapark 8", "city": "Köln", "country": "DE", "company": "Lime Connect",
+            "gender": null, "custom_field_data": null
+        })).apply_to(&mut context);
+        lime("conversation_information", json!({"id": "c-9", "topics": [{"text": "Support"}], "locale": null,
+            "subject": null, "customFieldData": null, "widget": {"id": "111", "name": "My widget"}}))
+            .apply_to(&mut context);
+        assert_eq!(
+            context.contact.keys.email.as_deref(),
+            Some("jane@example.com")
+        );
+        assert_eq!(context.contact.keys.phone.as_deref(), Some("+325920392947"));
+        assert_eq!(
+            context.agent.as_ref().and_then(|a| a.name.as_deref()),
+            Some("Jane Op")
+        );
+        assert_eq!(
+            context.conversation.as_ref().and_then(|c| c.id.as_deref()),
+            Some("c-9")
+        );
+        assert_eq!(context.transcript.len(), 2);
+        assert!(context.transcript[0].from_contact);
+
+        lime(
+            "contact_information",
+            json!({"id": "2", "email": "lena@example.com", "mobileNumber": null}),
+        )
+        .apply_to(&mut context);
+        assert_eq!(
+            context.contact.keys.email.as_deref(),
+            Some("lena@example.com")
+        );
+        assert_eq!(
+            context.contact.keys.phone, None,
+            "a repeated contact replaces the old one"
+        );
+    }
+
+    #[test]
+    fn lime_jwt_events_give_the_token_or_the_reason() {
+        assert_eq!(
+            lime("jwt_token", json!({"type": "success", "token": "a.b.c"})),
+            HostEvent::LimeJwt(Ok("a.b.c".into()))
+        );
+        assert_eq!(
+            lime(
+                "jwt_token",
+                json!({"type": "error", "error": "not allowed"})
+            ),
+            HostEvent::LimeJwt(Err("not allowed".into()))
+        );
+    }
+
+    #[test]
+    fn other_lime_messages_are_ignored() {
+        assert_eq!(
+            parse_value(&lime_message("ready", json!({}))),
+            Err(Ignored::UnknownEvent("ready".into()))
+        );
+        assert_eq!(
+            parse_value(&json!({"name": "contact_information", "payload": null})),
             Err(Ignored::MissingData)
         );
     }

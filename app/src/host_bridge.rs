@@ -1,44 +1,105 @@
-//! The browser end of the host protocols: turns the helpdesk's `postMessage`s into a reactive
-//! [`HostContext`].
+//! The browser end of the host protocols: turns the helpdesk's `postMessage`s into reactive
+//! state, and sends the messages the protocols require.
 //!
 //! Messages that arrive before the wasm has started wait in the inbox that
-//! [`crate::INBOX_SCRIPT`] keeps; they are handled first, in order, then live messages.
+//! [`crate::INBOX_SCRIPT`] keeps; they are handled first, in order, then live messages. Only
+//! messages from the parent window *and* the install's host origin are read; everything else
+//! is logged at debug level and dropped.
 
 use leptos::prelude::*;
 use orderpane::host::HostContext;
 
-/// The latest context the host sent, `None` until one arrives. Always `None` while rendering
-/// on the server: hosts only talk to the browser.
-pub fn use_host_context() -> ReadSignal<Option<HostContext>> {
+use crate::page_session::ClientSession;
+
+/// What the host has told this page, as signals.
+#[derive(Debug, Clone, Copy)]
+pub struct HostBridge {
+    /// The latest context, `None` until the host sends one.
+    pub context: ReadSignal<Option<HostContext>>,
+    /// Lime Connect: the latest answer to `generate_jwt_token`, `None` until one came.
+    pub host_token: ReadSignal<Option<Result<String, String>>>,
+    /// The page's session (read once the page is live; `None` while rendering on the server).
+    pub session: ReadSignal<Option<ClientSession>>,
+}
+
+impl HostBridge {
+    /// Asks Lime Connect for a fresh JWT (answered with a `jwt_token` event); no-op elsewhere.
+    pub fn request_host_token(&self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(session) = self.session.get_untracked() {
+            browser::request_host_token(&session);
+        }
+    }
+}
+
+/// Starts listening to the host. Always empty while rendering on the server: hosts only talk
+/// to the browser.
+pub fn use_host_bridge() -> HostBridge {
     let context = RwSignal::new(None::<HostContext>);
+    let host_token = RwSignal::new(None::<Result<String, String>>);
+    let session = RwSignal::new(None::<ClientSession>);
     #[cfg(feature = "hydrate")]
-    browser::listen(context);
-    context.read_only()
+    browser::listen(context, host_token, session);
+    HostBridge {
+        context: context.read_only(),
+        host_token: host_token.read_only(),
+        session: session.read_only(),
+    }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::*;
-    use orderpane::host::{parse_message, HostContext, HostEvent, CHATWOOT_FETCH_INFO};
+    use orderpane::host::{lime_message, parse_message, HostContext, HostEvent, HostKind};
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::MessageEvent;
 
-    /// Drains the inbox and listens for new messages, once hydration has finished (setting
-    /// the signal during hydration would make the DOM disagree with the server's HTML).
-    pub(super) fn listen(set_context: RwSignal<Option<HostContext>>) {
-        Effect::new(move |_| {
-            for event in take_inbox() {
-                handle(&event, set_context);
-            }
-            let handle_live = window_event_listener(leptos::ev::message, move |event| {
-                handle(&event, set_context)
-            });
-            on_cleanup(move || handle_live.remove());
+    use crate::page_session::{self, ClientSession};
 
-            if set_context.with_untracked(Option::is_none) {
-                ask_host_for_context();
+    /// Drains the inbox and listens for new messages, once hydration has finished (setting
+    /// signals during hydration would make the DOM disagree with the server's HTML).
+    pub(super) fn listen(
+        context: RwSignal<Option<HostContext>>,
+        host_token: RwSignal<Option<Result<String, String>>>,
+        session: RwSignal<Option<ClientSession>>,
+    ) {
+        Effect::new(move |_| {
+            let Some(current) = page_session::from_document() else {
+                debug("no session in the page: host messages are ignored");
+                return;
+            };
+            session.set(Some(current.clone()));
+            let origin = current.host_origin.clone();
+            for event in take_inbox() {
+                handle(&event, &origin, context, host_token);
+            }
+            let live = window_event_listener(leptos::ev::message, move |event| {
+                handle(&event, &origin, context, host_token)
+            });
+            on_cleanup(move || live.remove());
+
+            match current.host {
+                HostKind::Lime => {
+                    // Version 2: Lime sends nothing until it hears `ready`.
+                    post_to_lime(&current, "ready");
+                    post_to_lime(&current, "generate_jwt_token");
+                }
+                kind => {
+                    if context.with_untracked(Option::is_none) {
+                        if let Some(key) = kind.fetch_info_key() {
+                            post_to_parent(&JsValue::from_str(key), "*");
+                        }
+                    }
+                }
             }
         });
+    }
+
+    /// Asks Lime Connect for a new JWT.
+    pub(super) fn request_host_token(session: &ClientSession) {
+        if session.host == HostKind::Lime {
+            post_to_lime(session, "generate_jwt_token");
+        }
     }
 
     /// Takes what the inbox script collected and stops it collecting more.
@@ -57,42 +118,63 @@ mod browser {
         }
     }
 
-    /// Handles one message: only the parent window speaks for the host.
-    fn handle(event: &MessageEvent, set_context: RwSignal<Option<HostContext>>) {
+    /// Handles one message: only the parent window, on the install's host origin, speaks
+    /// for the host.
+    fn handle(
+        event: &MessageEvent,
+        host_origin: &str,
+        context: RwSignal<Option<HostContext>>,
+        host_token: RwSignal<Option<Result<String, String>>>,
+    ) {
         let parent = window().parent().ok().flatten();
         let from_parent = match (event.source(), parent) {
             (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
             _ => false,
         };
-        if !from_parent {
-            debug("ignored a message that did not come from the parent window");
+        if !from_parent || event.origin() != host_origin {
+            debug(&format!(
+                "ignored a message from {} (not the host {host_origin})",
+                event.origin()
+            ));
             return;
         }
         let data = event.data();
-        // Chatwoot posts a JSON string; other hosts post objects, which are serialised here so
-        // that one parser in the root crate handles both.
+        // Chatwoot posts a JSON string; Lime Connect posts objects, which are serialised here
+        // so that one parser in the root crate handles both.
         let raw = data.as_string().or_else(|| {
             js_sys::JSON::stringify(&data)
                 .ok()
                 .and_then(|s| s.as_string())
         });
         match raw.as_deref().map(parse_message) {
-            Some(Ok(HostEvent::AppContext(context))) => set_context.set(Some(*context)),
+            Some(Ok(HostEvent::LimeJwt(token))) => host_token.set(Some(token)),
+            Some(Ok(event)) => context.update(|context| {
+                let mut next = context.take().unwrap_or_default();
+                event.apply_to(&mut next);
+                *context = Some(next);
+            }),
             Some(Err(reason)) => debug(&format!("ignored a host message: {reason}")),
             None => debug("ignored a host message that cannot be read as JSON"),
         }
     }
 
-    /// Asks a Chatwoot-family host to send the context again (answered with an appContext).
-    fn ask_host_for_context() {
+    /// Posts a Lime Connect action object to the host, addressed to its origin (never "*").
+    fn post_to_lime(session: &ClientSession, name: &str) {
+        let message = lime_message(name, serde_json::json!({})).to_string();
+        if let Ok(object) = js_sys::JSON::parse(&message) {
+            post_to_parent(&object, &session.host_origin);
+        }
+    }
+
+    fn post_to_parent(message: &JsValue, target_origin: &str) {
         let window = window();
         let Ok(Some(parent)) = window.parent() else {
             return;
         };
         if js_sys::Object::is(&parent, &window) {
-            return; // not framed: there is no host to ask
+            return; // not framed: there is no host to talk to
         }
-        let _ = parent.post_message(&JsValue::from_str(CHATWOOT_FETCH_INFO), "*");
+        let _ = parent.post_message(message, target_origin);
     }
 
     fn debug(text: &str) {

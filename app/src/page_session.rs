@@ -26,11 +26,15 @@ pub struct ClientSession {
     pub proof: SessionProof,
     /// Which helpdesk the install is.
     pub host: HostKind,
+    /// The helpdesk's origin: the only origin whose messages are read, and the target of
+    /// every message sent to Lime Connect.
+    pub host_origin: String,
 }
 
 const INSTALL_META: &str = "orderpane-install";
 const TOKEN_META: &str = "orderpane-session";
 const HOST_META: &str = "orderpane-host";
+const HOST_ORIGIN_META: &str = "orderpane-host-origin";
 
 /// The `<meta>` tags carrying the session, rendered into the page's `<head>` (server only;
 /// renders nothing when the request had no valid install key, e.g. on a 404 page).
@@ -46,6 +50,7 @@ pub fn SessionMeta() -> impl IntoView {
             view! {
                 <meta name=INSTALL_META content=page.install.name.clone() />
                 <meta name=HOST_META content=host />
+                <meta name=HOST_ORIGIN_META content=page.install.host_origin.clone() />
                 <meta name=TOKEN_META content=page.token />
             }
         })
@@ -69,6 +74,7 @@ pub fn from_document() -> Option<ClientSession> {
                 token: meta(TOKEN_META)?,
             },
             host,
+            host_origin: meta(HOST_ORIGIN_META)?,
         })
     }
     #[cfg(not(feature = "hydrate"))]

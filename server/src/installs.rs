@@ -97,15 +97,24 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
     Ok(installs)
 }
 
-/// The install the host simulator uses in development: a Chatwoot install on the simulator's
-/// origin, with a secret made up at start-up.
-pub fn simulator_install(origin: String) -> Install {
-    Install::new(
+/// The installs the host simulator uses in development, on the simulator's origin, with
+/// secrets made up at start-up: `simulator` (Chatwoot) and `simulator-lime` (Lime Connect,
+/// whose JWTs the simulator signs with the install's `jwt_secret`).
+pub fn simulator_installs(origin: &str) -> [Install; 2] {
+    let chatwoot = Install::new(
         "simulator",
         HostKind::Chatwoot,
-        &origin,
+        origin,
         Secret::new(random_id()),
-    )
+    );
+    let mut lime = Install::new(
+        "simulator-lime",
+        HostKind::Lime,
+        origin,
+        Secret::new(random_id()),
+    );
+    lime.jwt_secret = Some(Secret::new(random_id()));
+    [chatwoot, lime]
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use server::{
     config::{Cli, Command, DbAction, ServeConfig},
     demo_data,
     embedded_db::{EmbeddedPostgres, Lifetime},
-    installs, simulator,
+    installs,
+    simulator::{self, SimulatorConfig},
     startup::{self, AppState},
 };
 use sqlx::{postgres::PgPoolOptions, PgPool};
@@ -55,7 +56,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     }
 
     let simulator_addr = config.simulator_addr().map_err(anyhow::Error::msg)?;
-    let (trust, simulator_key) = trust(&config, simulator_addr)?;
+    let (trust, simulator_config) = trust(&config, leptos_options.site_addr, simulator_addr)?;
 
     let (pool, _embedded) = connect(&config).await?;
     migrate(&pool).await?;
@@ -66,16 +67,12 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let app_listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
         .await
         .with_context(|| format!("binding {}", leptos_options.site_addr))?;
-    let simulator = match (simulator_addr, simulator_key) {
-        (Some(addr), Some(key)) => {
+    let simulator = match (simulator_addr, simulator_config) {
+        (Some(addr), Some(simulator_config)) => {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding the simulator to {addr}"))?;
-            let app_url = format!(
-                "{}?install=simulator&key={key}",
-                startup::local_url(leptos_options.site_addr)
-            );
-            Some((listener, app_url))
+            Some((listener, simulator_config))
         }
         _ => None,
     };
@@ -91,21 +88,34 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The installs registry: from the installs file, plus the simulator's own install when the
-/// simulator runs. Returns the simulator install's key too.
+/// The installs registry: from the installs file, plus the simulator's own installs when the
+/// simulator runs. Returns what the simulator needs to know about them.
 fn trust(
     config: &ServeConfig,
+    site_addr: std::net::SocketAddr,
     simulator_addr: Option<std::net::SocketAddr>,
-) -> anyhow::Result<(Trust, Option<String>)> {
+) -> anyhow::Result<(Trust, Option<SimulatorConfig>)> {
     let mut installs = match &config.installs {
         Some(path) => installs::load(path).map_err(anyhow::Error::msg)?,
         None => Vec::new(),
     };
-    let simulator_key = simulator_addr.map(|addr| {
-        let install = installs::simulator_install(simulator::public_origin(addr));
-        let key = install.secret.expose().to_owned();
-        installs.push(install);
-        key
+    let simulator = simulator_addr.map(|addr| {
+        let [chatwoot, lime] = installs::simulator_installs(&simulator::public_origin(addr));
+        let url = |install: &app::trust::Install| {
+            format!(
+                "{}?install={}&key={}",
+                startup::local_url(site_addr),
+                install.name,
+                install.secret.expose()
+            )
+        };
+        let config = SimulatorConfig {
+            chatwoot_app_url: url(&chatwoot),
+            lime_app_url: url(&lime),
+            lime_jwt_secret: lime.jwt_secret.clone().unwrap_or_default(),
+        };
+        installs.extend([chatwoot, lime]);
+        config
     });
     if installs.is_empty() && !config.uses_embedded_db() {
         anyhow::bail!(
@@ -128,7 +138,7 @@ fn trust(
     };
     Ok((
         Trust::new(installs, session_key).map_err(anyhow::Error::msg)?,
-        simulator_key,
+        simulator,
     ))
 }
 

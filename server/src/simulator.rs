@@ -1,16 +1,40 @@
-//! The host simulator: a Chatwoot-style agent screen on its own origin that frames the app and
-//! speaks the Chatwoot dashboard-app protocol exactly as HOSTS.md §1 describes (the
-//! appContext as a JSON string, target `"*"`, posted on the iframe's `load` event; the same
-//! message again on `chatwoot-dashboard-app:fetch-info`).
+//! The host simulator: a helpdesk-style agent screen on its own origin that frames the app and
+//! speaks each host's protocol exactly as HOSTS.md describes:
+//!
+//! - Chatwoot (default): the appContext as a JSON string, target `"*"`, posted on the iframe's
+//!   `load` event; the same message again on `chatwoot-dashboard-app:fetch-info`.
+//! - Lime Connect (`?host=lime`): nothing until the add-on posts `ready`; then objects
+//!   (`contact_information`, `conversation_information`, `operator_information`,
+//!   `transcript`) addressed to the app's origin; `jwt_token` in answer to
+//!   `generate_jwt_token`, signed here with the simulator install's JWT secret.
 //!
 //! It is development tooling: `make run` and the browser tests use it; production does not.
 
 use std::net::SocketAddr;
 
-use axum::{response::Html, routing::get, Router};
+use app::trust::Secret;
+use axum::{
+    extract::{Query, State},
+    response::Html,
+    routing::get,
+    Router,
+};
+use jsonwebtoken::{encode, get_current_timestamp, EncodingKey, Header};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::demo_data;
+
+/// What the simulator needs to frame the app as each host.
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    /// The app URL registered for the simulator's Chatwoot install.
+    pub chatwoot_app_url: String,
+    /// The app URL registered for the simulator's Lime Connect install.
+    pub lime_app_url: String,
+    /// The secret the Lime Connect install checks host JWTs with.
+    pub lime_jwt_secret: Secret,
+}
 
 /// The origin a person opens the simulator at: `localhost`, so that it is a different site
 /// from the app on `127.0.0.1`, as a real helpdesk is.
@@ -18,13 +42,43 @@ pub fn public_origin(addr: SocketAddr) -> String {
     format!("http://localhost:{}", addr.port())
 }
 
-/// The simulator's router; `app_url` is the URL it frames.
-pub fn router(app_url: &str) -> Router {
-    let page = render_page(app_url);
-    Router::new().route("/", get(move || async move { Html(page) }))
+/// The simulator's router.
+pub fn router(config: SimulatorConfig) -> Router {
+    let page = render_page(&config);
+    Router::new()
+        .route("/", get(move || async move { Html(page) }))
+        .route("/jwt", get(jwt))
+        .with_state(config)
 }
 
-fn render_page(app_url: &str) -> String {
+#[derive(Deserialize)]
+struct JwtQuery {
+    /// `1` for an already expired token (to show that the app renews it).
+    #[serde(default)]
+    expired: u8,
+}
+
+/// A JWT as Lime Connect would issue it for the demo operator.
+async fn jwt(State(config): State<SimulatorConfig>, Query(query): Query<JwtQuery>) -> String {
+    let now = get_current_timestamp();
+    let exp = if query.expired == 1 {
+        now - 3_600
+    } else {
+        now + 300
+    };
+    let claims = json!({
+        "sub": "1", "name": "Sam Agent", "email": "sam@helpdesk.example",
+        "iat": now, "exp": exp
+    });
+    encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(config.lime_jwt_secret.expose().as_bytes()),
+    )
+    .unwrap_or_default()
+}
+
+fn render_page(config: &SimulatorConfig) -> String {
     let conversations: Vec<_> = demo_data::conversations()
         .into_iter()
         .map(|c| {
@@ -32,7 +86,12 @@ fn render_page(app_url: &str) -> String {
             json!({"id": id, "title": c.title, "data": c.data})
         })
         .collect();
-    let config = json!({"appUrl": app_url, "conversations": conversations}).to_string();
+    let config = json!({
+        "appUrl": config.chatwoot_app_url,
+        "limeAppUrl": config.lime_app_url,
+        "conversations": conversations,
+    })
+    .to_string();
     // The JSON sits inside a <script> element: "</" must not end it early.
     let config = config.replace("</", "<\\/");
     include_str!("../simulator/index.html").replace("__SIMULATOR_CONFIG__", &config)
@@ -42,10 +101,21 @@ fn render_page(app_url: &str) -> String {
 mod tests {
     use super::*;
 
+    fn config() -> SimulatorConfig {
+        SimulatorConfig {
+            chatwoot_app_url: "http://127.0.0.1:3000/?install=simulator&key=k".into(),
+            lime_app_url: "http://127.0.0.1:3000/?install=simulator-lime&key=l".into(),
+            lime_jwt_secret: Secret::new("jwt-secret"),
+        }
+    }
+
     #[test]
-    fn page_embeds_app_url_and_every_demo_conversation() {
-        let page = render_page("http://127.0.0.1:3000/");
-        assert!(page.contains(r#""appUrl":"http://127.0.0.1:3000/""#));
+    fn page_embeds_both_app_urls_and_every_demo_conversation() {
+        let page = render_page(&config());
+        assert!(page.contains(r#""appUrl":"http://127.0.0.1:3000/?install=simulator&key=k""#));
+        assert!(
+            page.contains(r#""limeAppUrl":"http://127.0.0.1:3000/?install=simulator-lime&key=l""#)
+        );
         for conversation in demo_data::conversations() {
             assert!(page.contains(conversation.title), "{}", conversation.title);
         }

@@ -173,23 +173,23 @@ pub fn local_url(addr: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
-/// Serves the app on `app_listener` and, when given, the simulator (with the URL it frames)
-/// on its listener, until Ctrl-C or SIGTERM.
+/// Serves the app on `app_listener` and, when given, the simulator on its listener, until
+/// Ctrl-C or SIGTERM.
 pub async fn serve(
     app_listener: TcpListener,
     app: Router,
-    simulator: Option<(TcpListener, String)>,
+    simulator: Option<(TcpListener, simulator::SimulatorConfig)>,
 ) -> std::io::Result<()> {
     let app_addr = app_listener.local_addr()?;
     tracing::info!(url = %local_url(app_addr), "serving Orderpane");
     let simulator_task = match simulator {
-        Some((listener, app_url)) => {
+        Some((listener, config)) => {
             let addr = listener.local_addr()?;
             tracing::info!(
                 url = %format!("{}/", simulator::public_origin(addr)),
                 "serving the host simulator: open this URL in a browser"
             );
-            let router = simulator::router(&app_url);
+            let router = simulator::router(config);
             Some(tokio::spawn(async move {
                 axum::serve(listener, router)
                     .with_graceful_shutdown(shutdown_signal())

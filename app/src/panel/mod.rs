@@ -1,11 +1,11 @@
 //! The customer panel: waits for the host's context, looks the contact up, shows the result.
 
 use leptos::prelude::*;
-use orderpane::host::Theme;
+use orderpane::host::{HostKind, Theme};
 
 use crate::api::{load_panel, renew_session, Panel, PanelError, PanelRequest};
-use crate::host_bridge::use_host_context;
-use crate::page_session;
+use crate::host_bridge::use_host_bridge;
+use crate::page_session::SessionProof;
 
 /// The customer header and the candidate list.
 mod customer;
@@ -18,7 +18,8 @@ use orders::OrderList;
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
 #[component]
 pub fn PanelPage() -> impl IntoView {
-    let context = use_host_context();
+    let bridge = use_host_bridge();
+    let context = bridge.context;
     let keys = Memo::new(move |_| context.with(|c| c.as_ref().map(|c| c.contact.keys.clone())));
     let dark = move || context.with(|c| c.as_ref().and_then(|c| c.theme) == Some(Theme::Dark));
 
@@ -27,42 +28,64 @@ pub fn PanelPage() -> impl IntoView {
     let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
     let retry = Trigger::new();
     let latest_lookup = StoredValue::new(0_u64);
-    // Read once the page is live (the server render has no session to show).
-    let session = StoredValue::new(None::<page_session::ClientSession>);
-    Effect::new(move |_| keep_session_fresh(session));
+    // The session proof, its token renewed in place while the page stays open.
+    let proof = StoredValue::new(None::<SessionProof>);
+    Effect::new(move |_| keep_session_fresh(proof));
+    // The Lime token a lookup was already retried for, so an invalid token is renewed once.
+    let renewed_after = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         retry.track();
         let Some(keys) = keys.get().filter(|keys| !keys.is_empty()) else {
             return;
         };
-        if session.with_value(Option::is_none) {
-            session.set_value(page_session::from_document());
-        }
-        let Some(proof) = session.with_value(|s| s.as_ref().map(|s| s.proof.clone())) else {
-            panel.set(Some(Err(PanelError::Unauthorized)));
+        let Some(session) = bridge.session.get() else {
             return;
         };
+        let host_token = if session.host == HostKind::Lime {
+            match bridge.host_token.get() {
+                // Lime answers `generate_jwt_token` shortly; look up once it has.
+                None => return panel.set(None),
+                Some(Err(_)) => return panel.set(Some(Err(PanelError::HostTokenInvalid))),
+                Some(Ok(token)) => Some(token),
+            }
+        } else {
+            None
+        };
+        let current_proof = proof.get_value().unwrap_or_else(|| {
+            proof.set_value(Some(session.proof.clone()));
+            session.proof.clone()
+        });
         let lookup = latest_lookup.get_value() + 1;
         latest_lookup.set_value(lookup);
         panel.set(None);
         let context = context.get_untracked();
         let request = PanelRequest {
-            session: proof,
+            session: current_proof,
             keys,
             agent: context.as_ref().and_then(|c| c.agent.clone()),
             conversation_id: context
                 .as_ref()
                 .and_then(|c| c.conversation.as_ref())
                 .and_then(|c| c.id.clone()),
-            // Lime Connect's token arrives with the Lime protocol (not built yet).
-            host_token: None,
+            host_token: host_token.clone(),
         };
         leptos::task::spawn_local(async move {
             let result = load_panel(request).await;
             // A newer context may have arrived meanwhile: only the latest lookup may answer.
-            if latest_lookup.get_value() == lookup {
-                panel.set(Some(result));
+            if latest_lookup.get_value() != lookup {
+                return;
             }
+            // An expired Lime token is renewed without the agent noticing: ask for a new one
+            // (once per token) and look up again when it arrives.
+            let stale_token = matches!(result, Err(PanelError::HostTokenInvalid))
+                && host_token.is_some()
+                && renewed_after.get_value() != host_token;
+            if stale_token {
+                renewed_after.set_value(host_token);
+                bridge.request_host_token();
+                return;
+            }
+            panel.set(Some(result));
         });
     });
 
@@ -95,21 +118,20 @@ pub fn PanelPage() -> impl IntoView {
 
 /// Renews the page's session well before it expires, for agents who keep a conversation
 /// open for a long time.
-fn keep_session_fresh(session: StoredValue<Option<page_session::ClientSession>>) {
+fn keep_session_fresh(proof: StoredValue<Option<SessionProof>>) {
     #[cfg(feature = "hydrate")]
     {
         const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
         let handle = set_interval_with_handle(
             move || {
-                let Some(proof) = session.with_value(|s| s.as_ref().map(|s| s.proof.clone()))
-                else {
+                let Some(current) = proof.get_value() else {
                     return;
                 };
                 leptos::task::spawn_local(async move {
-                    if let Ok(token) = renew_session(proof).await {
-                        session.update_value(|s| {
-                            if let Some(s) = s {
-                                s.proof.token = token;
+                    if let Ok(token) = renew_session(current).await {
+                        proof.update_value(|p| {
+                            if let Some(p) = p {
+                                p.token = token;
                             }
                         });
                     }
@@ -122,7 +144,7 @@ fn keep_session_fresh(session: StoredValue<Option<page_session::ClientSession>>)
         }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (session, renew_session);
+    let _ = (proof, renew_session);
 }
 
 /// A calm one-line state with a name tests and styles can find.
