@@ -346,3 +346,24 @@ async fn server_rendered_html_is_compressed_when_the_browser_accepts_it(pool: Pg
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_expired_session_is_401(pool: PgPool) {
+    let trust = std::sync::Arc::new(
+        std::sync::Arc::try_unwrap(trust())
+            .expect("sole owner")
+            .with_session_ttl(std::time::Duration::from_secs(1)),
+    );
+    let app = TestApp::with(pool, options(&site_root("expired")), trust);
+    let session = app.session();
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    let response = app
+        .send(post_json(
+            "/api/panel",
+            panel_body(&session, json!({"email": "jane@example.com"})),
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
+    assert_eq!(error, PanelError::Unauthorized);
+}
