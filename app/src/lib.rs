@@ -48,7 +48,7 @@ pub mod trust;
 pub mod page_session;
 
 /// The script that runs before anything else on the page and keeps every `message` event
-/// from the parent window until the wasm has started.
+/// until the wasm has started (the host bridge then checks each one's window and origin).
 ///
 /// Chatwoot posts its appContext once, on the iframe's `load` event, which usually fires
 /// before the wasm has been fetched and instantiated. Without this inbox that first context
