@@ -3,6 +3,8 @@
 //! Every host message goes through [`parse_message`], which never panics: a message it cannot
 //! use comes back as an [`Ignored`] reason that the caller logs and drops.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -64,7 +66,21 @@ pub struct Conversation {
     pub account_id: Option<i64>,
     /// The host's status word ("open", "resolved", …).
     pub status: Option<String>,
+    /// Lime Connect: the conversation's custom fields (where the order being discussed is
+    /// recorded).
+    #[serde(default)]
+    pub custom_fields: CustomFields,
 }
+
+/// A contact's or conversation's custom fields (Chatwoot `custom_attributes`, Lime
+/// `customFieldData`), reduced to text: the first string of a list, numbers and booleans
+/// written out. Bounded in count and length, since they come from an untrusted page.
+pub type CustomFields = BTreeMap<String, String>;
+
+/// At most this many custom fields are kept from one object.
+pub const MAX_CUSTOM_FIELDS: usize = 64;
+/// Custom field names and values longer than this (in characters) are dropped.
+pub const MAX_CUSTOM_FIELD_LEN: usize = 256;
 
 /// A helpdesk contact and its lookup keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,8 +89,29 @@ pub struct Contact {
     pub id: Option<String>,
     /// The contact's display name.
     pub name: Option<String>,
-    /// The normalised keys a customer can be found by.
+    /// The normalised keys a customer can be found by (the external id here is the host's
+    /// own identifier field; see [`Contact::lookup_keys`] for a configured custom field).
     pub keys: ContactKeys,
+    /// The contact's custom fields.
+    #[serde(default)]
+    pub custom_fields: CustomFields,
+}
+
+impl Contact {
+    /// The keys to look the contact up by. When the install names a custom field that holds
+    /// the store's customer id (`customer_field`), and the contact has it, that value is the
+    /// external id: an admin who configured it means it to win over the generic identifier.
+    pub fn lookup_keys(&self, customer_field: Option<&str>) -> ContactKeys {
+        let mut keys = self.keys.clone();
+        let configured = customer_field
+            .and_then(|name| self.custom_fields.get(name))
+            .map(|value| value.trim())
+            .filter(|value| !value.is_empty());
+        if let Some(value) = configured {
+            keys.external_id = Some(value.to_owned());
+        }
+        keys
+    }
 }
 
 /// The agent using the panel.
@@ -86,6 +123,9 @@ pub struct Agent {
     pub name: Option<String>,
     /// The agent's email.
     pub email: Option<String>,
+    /// The agent's locale as the host reports it (Lime Connect's `en_US`), when it does.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 /// Light or dark, as the host draws itself.
@@ -106,6 +146,9 @@ pub struct TranscriptLine {
     pub private: bool,
     /// The message text.
     pub text: String,
+    /// True when the text is Lime Connect's `markdown_v1` rather than plain text.
+    #[serde(default)]
+    pub markdown: bool,
 }
 
 /// A host message, understood.
@@ -164,7 +207,7 @@ impl std::fmt::Display for Ignored {
         match self {
             Ignored::NotJson => f.write_str("message is not JSON"),
             Ignored::UnknownEvent(name) => write!(f, "unknown event {name:?}"),
-            Ignored::MissingData => f.write_str("appContext without a data object"),
+            Ignored::MissingData => f.write_str("an event without its data or payload object"),
         }
     }
 }
@@ -224,16 +267,19 @@ fn parse_lime(name: &str, payload: Option<&Value>) -> Result<HostEvent, Ignored>
                     .or_else(|| get("phoneNumber"))
                     .as_deref(),
             ),
+            custom_fields: lime_custom_fields(payload),
         }),
         "conversation_information" => HostEvent::LimeConversation(Conversation {
             id: get("id"),
             account_id: None,
             status: None,
+            custom_fields: lime_custom_fields(payload),
         }),
         "operator_information" => HostEvent::LimeOperator(Agent {
             id: get("id"),
             name: get("name"),
             email: get("email"),
+            locale: get("locale"),
         }),
         "transcript" => HostEvent::LimeTranscript(lime_transcript(payload.get("transcript"))),
         _ => HostEvent::LimeJwt(match get("type").as_deref() {
@@ -241,6 +287,37 @@ fn parse_lime(name: &str, payload: Option<&Value>) -> Result<HostEvent, Ignored>
             _ => Err(get("error").unwrap_or_else(|| "the host gave no reason".into())),
         }),
     })
+}
+
+/// Lime Connect's custom fields, under either spelling (the documentation's type says
+/// `customFieldData`, its own example `custom_field_data`).
+fn lime_custom_fields(payload: &Value) -> CustomFields {
+    custom_fields(
+        payload
+            .get("customFieldData")
+            .filter(|v| v.is_object())
+            .or_else(|| payload.get("custom_field_data")),
+    )
+}
+
+/// Reads a custom-field object leniently (see [`CustomFields`]); anything else gives none.
+fn custom_fields(value: Option<&Value>) -> CustomFields {
+    let Some(object) = value.and_then(Value::as_object) else {
+        return CustomFields::new();
+    };
+    object
+        .iter()
+        .filter(|(name, _)| name.chars().count() <= MAX_CUSTOM_FIELD_LEN)
+        .filter_map(|(name, value)| {
+            let value = match value {
+                Value::Array(items) => items.iter().find_map(|item| text(Some(item))),
+                Value::Bool(b) => Some(b.to_string()),
+                other => text(Some(other)),
+            }?;
+            (value.chars().count() <= MAX_CUSTOM_FIELD_LEN).then(|| (name.clone(), value))
+        })
+        .take(MAX_CUSTOM_FIELDS)
+        .collect()
 }
 
 /// The text messages of a Lime Connect transcript.
@@ -256,6 +333,7 @@ fn lime_transcript(messages: Option<&Value>) -> Vec<TranscriptLine> {
                 from_contact: sender.as_deref() == Some("contact"),
                 private: false,
                 text: text(message.get("body"))?,
+                markdown: text(message.get("textFormat")).as_deref() == Some("markdown_v1"),
             })
         })
         .collect()
@@ -283,6 +361,7 @@ fn chatwoot_context(data: &Value) -> HostContext {
             id: text(c.get("id")),
             account_id: int(c.get("account_id")),
             status: text(c.get("status")),
+            custom_fields: custom_fields(c.get("custom_attributes")),
         }),
         contact: Contact {
             id: pick("id"),
@@ -292,6 +371,14 @@ fn chatwoot_context(data: &Value) -> HostContext {
                 pick("email").as_deref(),
                 pick("phone_number").as_deref(),
             ),
+            custom_fields: {
+                let own = custom_fields(field(contact, "custom_attributes"));
+                if own.is_empty() {
+                    custom_fields(field(sender, "custom_attributes"))
+                } else {
+                    own
+                }
+            },
         },
         agent: data
             .get("currentAgent")
@@ -300,6 +387,7 @@ fn chatwoot_context(data: &Value) -> HostContext {
                 id: text(a.get("id")),
                 name: text(a.get("name")),
                 email: text(a.get("email")),
+                locale: None,
             }),
         theme: match data.get("theme").and_then(Value::as_str) {
             Some("dark") => Some(Theme::Dark),
@@ -328,6 +416,7 @@ fn chatwoot_transcript(messages: Option<&Value>) -> Vec<TranscriptLine> {
                 from_contact: kind == Some(INCOMING),
                 private: message.get("private").and_then(Value::as_bool) == Some(true),
                 text: text(message.get("content"))?,
+                markdown: false,
             })
         })
         .collect()
@@ -582,6 +671,88 @@ mod tests {
         );
     }
 
+    #[test]
+    fn lime_custom_fields_are_read_under_both_spellings() {
+        let camel = lime(
+            "contact_information",
+            json!({"id": "1", "customFieldData": {"store-id": "C-1002", "tags": ["vip", "b2b"], "n": 7, "gone": null}}),
+        );
+        let HostEvent::LimeContact(contact) = camel else {
+            panic!("a contact");
+        };
+        assert_eq!(contact.custom_fields.get("store-id").map(String::as_str), Some("C-1002"));
+        assert_eq!(contact.custom_fields.get("tags").map(String::as_str), Some("vip"));
+        assert_eq!(contact.custom_fields.get("n").map(String::as_str), Some("7"));
+        assert!(!contact.custom_fields.contains_key("gone"));
+
+        let snake = lime(
+            "conversation_information",
+            json!({"id": "9", "customFieldData": null, "custom_field_data": {"order": "1005"}}),
+        );
+        let HostEvent::LimeConversation(conversation) = snake else {
+            panic!("a conversation");
+        };
+        assert_eq!(conversation.custom_fields.get("order").map(String::as_str), Some("1005"));
+    }
+
+    #[test]
+    fn a_configured_customer_field_is_the_external_id() {
+        let mut message = seed_app_context();
+        message["data"]["contact"]["custom_attributes"] = json!({"store_customer": " C-1003 "});
+        let contact = context_of(&message).contact;
+        assert_eq!(
+            contact.lookup_keys(Some("store_customer")).external_id.as_deref(),
+            Some("C-1003"),
+            "the configured field wins over the identifier"
+        );
+        assert_eq!(
+            contact.lookup_keys(None).external_id.as_deref(),
+            Some("C-1001")
+        );
+        assert_eq!(
+            contact.lookup_keys(Some("absent")).external_id.as_deref(),
+            Some("C-1001")
+        );
+        // The list's copy of the contact is read when the full contact has none.
+        message["data"]["contact"] = json!({});
+        message["data"]["conversation"]["meta"]["sender"]["custom_attributes"] =
+            json!({"store_customer": "C-1004"});
+        let from_sender = context_of(&message).contact;
+        assert_eq!(
+            from_sender.lookup_keys(Some("store_customer")).external_id.as_deref(),
+            Some("C-1004")
+        );
+    }
+
+    #[test]
+    fn custom_fields_are_bounded() {
+        let many: serde_json::Map<String, Value> = (0..500)
+            .map(|i| (format!("f{i}"), json!("v")))
+            .chain([("long".to_string(), json!("x".repeat(10_000)))])
+            .collect();
+        let HostEvent::LimeContact(contact) =
+            lime("contact_information", json!({ "customFieldData": many }))
+        else {
+            panic!("a contact");
+        };
+        assert_eq!(contact.custom_fields.len(), MAX_CUSTOM_FIELDS);
+        assert!(!contact.custom_fields.contains_key("long"));
+    }
+
+    #[test]
+    fn a_large_realistic_conversation_parses() {
+        let mut message = seed_app_context();
+        let messages: Vec<Value> = (0..5_000)
+            .map(|i| json!({"id": i, "content": format!("message {i} about order 1005"),
+                            "message_type": i % 4, "private": i % 7 == 0, "attachments": [],
+                            "sender": {"id": i, "name": null}, "extra": {"deep": [null, 1, "x"]}}))
+            .collect();
+        message["data"]["conversation"]["messages"] = Value::Array(messages);
+        let context = context_of(&message);
+        assert_eq!(context.transcript.len(), 3_750, "activity lines are left out");
+        assert!(context.transcript.iter().any(|line| line.private));
+    }
+
     mod never_panics {
         use super::super::*;
         use proptest::prelude::*;
@@ -623,6 +794,14 @@ mod tests {
                                 Just("identifier".to_string()),
                                 Just("currentAgent".to_string()),
                                 Just("theme".to_string()),
+                                Just("custom_attributes".to_string()),
+                                Just("customFieldData".to_string()),
+                                Just("custom_field_data".to_string()),
+                                Just("transcript".to_string()),
+                                Just("mobileNumber".to_string()),
+                                Just("body".to_string()),
+                                Just("type".to_string()),
+                                Just("token".to_string()),
                                 "[a-z_]{1,12}"
                             ],
                             inner
@@ -640,6 +819,30 @@ mod tests {
                 let result = parse_message(&raw);
                 if serde_json::from_str::<Value>(&raw).is_err() {
                     prop_assert_eq!(result, Err(Ignored::NotJson));
+                }
+            }
+
+            #[test]
+            fn any_lime_payload_parses_or_is_ignored(
+                name in prop_oneof![
+                    Just("contact_information".to_string()),
+                    Just("conversation_information".to_string()),
+                    Just("operator_information".to_string()),
+                    Just("transcript".to_string()),
+                    Just("jwt_token".to_string()),
+                    Just("ready".to_string()),
+                    "[a-z_]{0,20}"
+                ],
+                payload in any_json(),
+            ) {
+                let is_object = payload.is_object();
+                let result = parse_value(&lime_message(&name, payload));
+                let known = ["contact_information", "conversation_information",
+                    "operator_information", "transcript", "jwt_token"].contains(&name.as_str());
+                match (known, is_object) {
+                    (true, true) => prop_assert!(result.is_ok(), "{result:?}"),
+                    (true, false) => prop_assert_eq!(result, Err(Ignored::MissingData)),
+                    (false, _) => prop_assert!(matches!(result, Err(Ignored::UnknownEvent(_)))),
                 }
             }
 

@@ -15,3 +15,9 @@ pub mod money;
 
 /// Small helpers to read loosely typed JSON without ever failing.
 mod json_read;
+
+/// Actions the app sends to its host (Lime Connect's `{name, payload}` objects).
+pub mod host_actions;
+
+/// The order summary an agent inserts into a reply.
+pub mod order_summary;
