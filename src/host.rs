@@ -672,6 +672,17 @@ mod tests {
     }
 
     #[test]
+    fn each_chatwoot_family_host_is_asked_with_its_own_key() {
+        assert_eq!(
+            HostKind::Chatwoot.fetch_info_key(),
+            Some(CHATWOOT_FETCH_INFO)
+        );
+        assert_eq!(HostKind::Voxys.fetch_info_key(), Some(CHATWOOT_FETCH_INFO));
+        assert_eq!(HostKind::Akece.fetch_info_key(), Some(AKECE_FETCH_INFO));
+        assert_eq!(HostKind::Lime.fetch_info_key(), None);
+    }
+
+    #[test]
     fn lime_custom_fields_are_read_under_both_spellings() {
         let camel = lime(
             "contact_information",
@@ -680,9 +691,18 @@ mod tests {
         let HostEvent::LimeContact(contact) = camel else {
             panic!("a contact");
         };
-        assert_eq!(contact.custom_fields.get("store-id").map(String::as_str), Some("C-1002"));
-        assert_eq!(contact.custom_fields.get("tags").map(String::as_str), Some("vip"));
-        assert_eq!(contact.custom_fields.get("n").map(String::as_str), Some("7"));
+        assert_eq!(
+            contact.custom_fields.get("store-id").map(String::as_str),
+            Some("C-1002")
+        );
+        assert_eq!(
+            contact.custom_fields.get("tags").map(String::as_str),
+            Some("vip")
+        );
+        assert_eq!(
+            contact.custom_fields.get("n").map(String::as_str),
+            Some("7")
+        );
         assert!(!contact.custom_fields.contains_key("gone"));
 
         let snake = lime(
@@ -692,7 +712,10 @@ mod tests {
         let HostEvent::LimeConversation(conversation) = snake else {
             panic!("a conversation");
         };
-        assert_eq!(conversation.custom_fields.get("order").map(String::as_str), Some("1005"));
+        assert_eq!(
+            conversation.custom_fields.get("order").map(String::as_str),
+            Some("1005")
+        );
     }
 
     #[test]
@@ -701,7 +724,10 @@ mod tests {
         message["data"]["contact"]["custom_attributes"] = json!({"store_customer": " C-1003 "});
         let contact = context_of(&message).contact;
         assert_eq!(
-            contact.lookup_keys(Some("store_customer")).external_id.as_deref(),
+            contact
+                .lookup_keys(Some("store_customer"))
+                .external_id
+                .as_deref(),
             Some("C-1003"),
             "the configured field wins over the identifier"
         );
@@ -719,7 +745,10 @@ mod tests {
             json!({"store_customer": "C-1004"});
         let from_sender = context_of(&message).contact;
         assert_eq!(
-            from_sender.lookup_keys(Some("store_customer")).external_id.as_deref(),
+            from_sender
+                .lookup_keys(Some("store_customer"))
+                .external_id
+                .as_deref(),
             Some("C-1004")
         );
     }
@@ -743,13 +772,19 @@ mod tests {
     fn a_large_realistic_conversation_parses() {
         let mut message = seed_app_context();
         let messages: Vec<Value> = (0..5_000)
-            .map(|i| json!({"id": i, "content": format!("message {i} about order 1005"),
+            .map(|i| {
+                json!({"id": i, "content": format!("message {i} about order 1005"),
                             "message_type": i % 4, "private": i % 7 == 0, "attachments": [],
-                            "sender": {"id": i, "name": null}, "extra": {"deep": [null, 1, "x"]}}))
+                            "sender": {"id": i, "name": null}, "extra": {"deep": [null, 1, "x"]}})
+            })
             .collect();
         message["data"]["conversation"]["messages"] = Value::Array(messages);
         let context = context_of(&message);
-        assert_eq!(context.transcript.len(), 3_750, "activity lines are left out");
+        assert_eq!(
+            context.transcript.len(),
+            3_750,
+            "activity lines are left out"
+        );
         assert!(context.transcript.iter().any(|line| line.private));
     }
 

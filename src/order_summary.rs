@@ -25,7 +25,13 @@ impl OrderSummary {
     /// `*` or `_`), and never links anything but an `http(s)` URL.
     pub fn render(&self, format: TextFormat) -> String {
         let md = format == TextFormat::Markdown;
-        let esc = |text: &str| if md { escape_markdown(text) } else { text.to_owned() };
+        let esc = |text: &str| {
+            if md {
+                escape_markdown(text)
+            } else {
+                text.to_owned()
+            }
+        };
         let mut lines = Vec::with_capacity(self.items.len() + 3);
         lines.push(if md {
             format!(

@@ -55,6 +55,56 @@ pub struct OrderRow {
     pub status: String,
     /// The order total in the order's currency.
     pub total: Money,
+    /// What was ordered.
+    pub items: Vec<OrderItem>,
+    /// How it travels, oldest shipment first.
+    pub shipments: Vec<Shipment>,
+}
+
+impl OrderRow {
+    /// The summary an agent inserts into a reply: the first tracking link, if any.
+    pub fn summary(&self) -> orderpane::order_summary::OrderSummary {
+        orderpane::order_summary::OrderSummary {
+            number: self.number.clone(),
+            status: self.status.clone(),
+            placed_on: self.placed_on.clone(),
+            items: self
+                .items
+                .iter()
+                .map(|item| (i64::from(item.quantity), item.name.clone()))
+                .collect(),
+            total: self.total.display(),
+            tracking_url: self.shipments.iter().find_map(|s| s.tracking_url.clone()),
+        }
+    }
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderItem {
+    /// The store's stock-keeping unit.
+    pub sku: String,
+    /// The product name.
+    pub name: String,
+    /// How many.
+    pub quantity: i32,
+    /// The price of one, in the order's currency.
+    pub unit_price: Money,
+}
+
+/// One parcel of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    /// The carrier's name.
+    pub carrier: String,
+    /// The carrier's tracking number.
+    pub tracking_number: String,
+    /// The carrier's tracking page, when it has one.
+    pub tracking_url: Option<String>,
+    /// The day it left (UTC), as `YYYY-MM-DD`.
+    pub shipped_on: String,
+    /// The day it arrived, once it has.
+    pub delivered_on: Option<String>,
 }
 
 /// Everything the panel shows for one contact.
@@ -62,7 +112,11 @@ pub struct OrderRow {
 pub struct Panel {
     /// Every customer the contact's keys match (none, one, or several).
     pub matches: Vec<CustomerMatch>,
-    /// The orders of the matched customer, newest first, when exactly one matched.
+    /// The customer the panel shows: the only match, the one match by external id (a link an
+    /// agent or the business made), or the one the agent chose. `None` while the agent
+    /// still has to choose between several.
+    pub customer: Option<CustomerMatch>,
+    /// The orders of `customer`, newest first.
     pub orders: Vec<OrderRow>,
     /// True when the server read the contact from the helpdesk's API itself; false when it
     /// had to take the browser's word for it (no API token configured).
@@ -88,6 +142,10 @@ pub struct PanelRequest {
     /// Lime Connect: the JWT the host gave (`generate_jwt_token`), checked by the server.
     #[serde(default)]
     pub host_token: Option<String>,
+    /// The reference of the customer the agent chose among several matches. Honoured only
+    /// when it is one of the matches, so it can never open another customer.
+    #[serde(default)]
+    pub chosen: Option<String>,
 }
 
 /// A failure an agent can read. Database details never travel in it: they are logged.
@@ -181,7 +239,10 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
                 .verify(conversation, agent.and_then(|a| a.id.as_deref()))
                 .await
             {
-                Ok(contact) => (contact.keys, true),
+                Ok(contact) => (
+                    contact.lookup_keys(session.install.customer_field.as_deref()),
+                    true,
+                ),
                 Err(crate::host_api::HostApiError::NotInAccount) => {
                     tracing::warn!(install = %session.install.name, conversation, "context refused by the helpdesk");
                     return server::fail(PanelError::NotInAccount);
@@ -197,7 +258,7 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
     }
-    let mut panel = match queries::panel(&pool, &keys).await {
+    let mut panel = match queries::panel(&pool, &keys, request.chosen.as_deref()).await {
         Ok(panel) => panel,
         Err(error) => {
             tracing::error!(%error, "panel lookup failed");

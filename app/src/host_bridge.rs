@@ -7,7 +7,7 @@
 //! is logged at debug level and dropped.
 
 use leptos::prelude::*;
-use orderpane::host::HostContext;
+use orderpane::{host::HostContext, host_actions::LimeAction};
 
 use crate::page_session::ClientSession;
 
@@ -25,9 +25,32 @@ pub struct HostBridge {
 impl HostBridge {
     /// Asks Lime Connect for a fresh JWT (answered with a `jwt_token` event); no-op elsewhere.
     pub fn request_host_token(&self) {
+        self.send_lime(LimeAction::GenerateJwtToken);
+    }
+
+    /// Sends an action to Lime Connect, addressed to the install's host origin. Returns
+    /// false (and sends nothing) on other hosts and before the page is live.
+    pub fn send_lime(&self, action: LimeAction) -> bool {
         #[cfg(feature = "hydrate")]
         if let Some(session) = self.session.get_untracked() {
-            browser::request_host_token(&session);
+            if session.host == orderpane::host::HostKind::Lime {
+                browser::post_to_lime(&session, &action);
+                return true;
+            }
+        }
+        let _ = action;
+        false
+    }
+
+    /// Chatwoot family: asks the host to send the context again (its fetch-info key).
+    pub fn fetch_info(&self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(key) = self
+            .session
+            .get_untracked()
+            .and_then(|session| session.host.fetch_info_key())
+        {
+            browser::post_to_parent(&wasm_bindgen::JsValue::from_str(key), "*");
         }
     }
 }
@@ -50,7 +73,8 @@ pub fn use_host_bridge() -> HostBridge {
 #[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::*;
-    use orderpane::host::{lime_message, parse_message, HostContext, HostEvent, HostKind};
+    use orderpane::host::{parse_message, HostContext, HostEvent, HostKind};
+    use orderpane::host_actions::LimeAction;
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::MessageEvent;
 
@@ -81,8 +105,8 @@ mod browser {
             match current.host {
                 HostKind::Lime => {
                     // Version 2: Lime sends nothing until it hears `ready`.
-                    post_to_lime(&current, "ready");
-                    post_to_lime(&current, "generate_jwt_token");
+                    post_to_lime(&current, &LimeAction::Ready);
+                    post_to_lime(&current, &LimeAction::GenerateJwtToken);
                 }
                 kind => {
                     if context.with_untracked(Option::is_none) {
@@ -93,13 +117,6 @@ mod browser {
                 }
             }
         });
-    }
-
-    /// Asks Lime Connect for a new JWT.
-    pub(super) fn request_host_token(session: &ClientSession) {
-        if session.host == HostKind::Lime {
-            post_to_lime(session, "generate_jwt_token");
-        }
     }
 
     /// Takes what the inbox script collected and stops it collecting more.
@@ -159,14 +176,15 @@ mod browser {
     }
 
     /// Posts a Lime Connect action object to the host, addressed to its origin (never "*").
-    fn post_to_lime(session: &ClientSession, name: &str) {
-        let message = lime_message(name, serde_json::json!({})).to_string();
+    pub(super) fn post_to_lime(session: &ClientSession, action: &LimeAction) {
+        let message = action.to_message().to_string();
         if let Ok(object) = js_sys::JSON::parse(&message) {
             post_to_parent(&object, &session.host_origin);
         }
     }
 
-    fn post_to_parent(message: &JsValue, target_origin: &str) {
+    /// Posts to the host window; nothing when the page is not framed.
+    pub(super) fn post_to_parent(message: &JsValue, target_origin: &str) {
         let window = window();
         let Ok(Some(parent)) = window.parent() else {
             return;

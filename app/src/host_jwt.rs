@@ -94,6 +94,7 @@ impl HostJwt {
             id,
             name: claims.name,
             email: claims.email,
+            locale: None,
         })
     }
 }

@@ -24,6 +24,9 @@ pub mod host_bridge;
 /// The customer panel page and its parts.
 pub mod panel;
 
+/// Copying text inside an iframe that has no clipboard permission.
+pub mod clipboard;
+
 /// Database queries behind the server functions (server only).
 #[cfg(feature = "ssr")]
 pub mod queries;

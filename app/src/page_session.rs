@@ -29,12 +29,18 @@ pub struct ClientSession {
     /// The helpdesk's origin: the only origin whose messages are read, and the target of
     /// every message sent to Lime Connect.
     pub host_origin: String,
+    /// The contact custom field holding the store's customer reference, when configured.
+    pub customer_field: Option<String>,
+    /// Lime Connect: the conversation custom field for the order being discussed.
+    pub order_field: Option<String>,
 }
 
 const INSTALL_META: &str = "orderpane-install";
 const TOKEN_META: &str = "orderpane-session";
 const HOST_META: &str = "orderpane-host";
 const HOST_ORIGIN_META: &str = "orderpane-host-origin";
+const CUSTOMER_FIELD_META: &str = "orderpane-customer-field";
+const ORDER_FIELD_META: &str = "orderpane-order-field";
 
 /// The `<meta>` tags carrying the session, rendered into the page's `<head>` (server only;
 /// renders nothing when the request had no valid install key, e.g. on a 404 page).
@@ -52,6 +58,14 @@ pub fn SessionMeta() -> impl IntoView {
                 <meta name=HOST_META content=host />
                 <meta name=HOST_ORIGIN_META content=page.install.host_origin.clone() />
                 <meta name=TOKEN_META content=page.token />
+                <meta
+                    name=CUSTOMER_FIELD_META
+                    content=page.install.customer_field.clone().unwrap_or_default()
+                />
+                <meta
+                    name=ORDER_FIELD_META
+                    content=page.install.order_field.clone().unwrap_or_default()
+                />
             }
         })
     }
@@ -75,6 +89,8 @@ pub fn from_document() -> Option<ClientSession> {
             },
             host,
             host_origin: meta(HOST_ORIGIN_META)?,
+            customer_field: meta(CUSTOMER_FIELD_META),
+            order_field: meta(ORDER_FIELD_META),
         })
     }
     #[cfg(not(feature = "hydrate"))]

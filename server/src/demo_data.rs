@@ -148,9 +148,10 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
         // Oldest first, so order numbers grow with time as in a real store.
         for (days_ago, status, total) in customer.orders.iter().rev() {
             order_number += 1;
-            sqlx::query(
+            let order_id: i64 = sqlx::query_scalar(
                 "insert into orders (store_id, customer_id, number, status, currency, total_minor, placed_at)
-                 values ($1, $2, $3, $4, $5, $6, $7::timestamptz - make_interval(days => $8))",
+                 values ($1, $2, $3, $4, $5, $6, $7::timestamptz - make_interval(days => $8))
+                 returning id",
             )
             .bind(store_id)
             .bind(customer_id)
@@ -160,9 +161,67 @@ async fn load(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
             .bind(total)
             .bind(DEMO_TODAY)
             .bind(days_ago)
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await?;
+            insert_items_and_shipment(tx, order_id, order_number, status, *total, *days_ago)
+                .await?;
         }
+    }
+    Ok(())
+}
+
+/// The demo catalogue items are drawn from: (SKU, name).
+const PRODUCTS: &[(&str, &str)] = &[
+    ("MUG-BLU", "Stoneware mug, blue"),
+    ("TEA-EB-250", "English breakfast tea, 250 g"),
+    ("KTL-1L", "Glass kettle, 1 l"),
+    ("TWL-SET", "Tea towels, set of 3"),
+    ("POT-CAST", "Cast-iron teapot"),
+];
+
+/// Two items per order that add up to its total, and a shipment once it has shipped.
+async fn insert_items_and_shipment(
+    tx: &mut Transaction<'_, Postgres>,
+    order_id: i64,
+    order_number: i32,
+    status: &str,
+    total: i64,
+    days_ago: i32,
+) -> sqlx::Result<()> {
+    let index = order_number as usize;
+    let first = PRODUCTS[index % PRODUCTS.len()];
+    let second = PRODUCTS[(index + 2) % PRODUCTS.len()];
+    let pair_price = total / 4;
+    for (product, quantity, unit_price) in
+        [(first, 2, pair_price), (second, 1, total - 2 * pair_price)]
+    {
+        sqlx::query(
+            "insert into order_items (order_id, sku, name, quantity, unit_price_minor)
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(order_id)
+        .bind(product.0)
+        .bind(product.1)
+        .bind(quantity)
+        .bind(unit_price)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if matches!(status, "shipped" | "delivered" | "refunded") {
+        let tracking = format!("JD01460000{order_number}");
+        sqlx::query(
+            "insert into shipments (order_id, carrier, tracking_number, tracking_url, shipped_at, delivered_at)
+             values ($1, 'DHL', $2, $3, $4::timestamptz - make_interval(days => $5 - 1),
+                     case when $6 then $4::timestamptz - make_interval(days => $5 - 3) end)",
+        )
+        .bind(order_id)
+        .bind(&tracking)
+        .bind(format!("https://www.dhl.com/en/express/tracking.html?AWB={tracking}"))
+        .bind(DEMO_TODAY)
+        .bind(days_ago)
+        .bind(status != "shipped")
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

@@ -97,24 +97,27 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
     Ok(installs)
 }
 
+/// The custom field the simulator's installs keep the store's customer reference in.
+pub const SIMULATOR_CUSTOMER_FIELD: &str = "store_customer_id";
+/// The conversation custom field the simulator's Lime install records the discussed order in.
+pub const SIMULATOR_ORDER_FIELD: &str = "discussed_order";
+
 /// The installs the host simulator uses in development, on the simulator's origin, with
-/// secrets made up at start-up: `simulator` (Chatwoot) and `simulator-lime` (Lime Connect,
-/// whose JWTs the simulator signs with the install's `jwt_secret`).
-pub fn simulator_installs(origin: &str) -> [Install; 2] {
-    let chatwoot = Install::new(
-        "simulator",
-        HostKind::Chatwoot,
-        origin,
-        Secret::new(random_id()),
-    );
-    let mut lime = Install::new(
-        "simulator-lime",
-        HostKind::Lime,
-        origin,
-        Secret::new(random_id()),
-    );
+/// secrets made up at start-up: `simulator` (Chatwoot), `simulator-akece` (Akece) and
+/// `simulator-lime` (Lime Connect, whose JWTs the simulator signs with the install's
+/// `jwt_secret`). All read and write the customer reference in a custom field.
+pub fn simulator_installs(origin: &str) -> [Install; 3] {
+    let install = |name: &str, kind: HostKind| {
+        let mut install = Install::new(name, kind, origin, Secret::new(random_id()));
+        install.customer_field = Some(SIMULATOR_CUSTOMER_FIELD.into());
+        install
+    };
+    let chatwoot = install("simulator", HostKind::Chatwoot);
+    let akece = install("simulator-akece", HostKind::Akece);
+    let mut lime = install("simulator-lime", HostKind::Lime);
     lime.jwt_secret = Some(Secret::new(random_id()));
-    [chatwoot, lime]
+    lime.order_field = Some(SIMULATOR_ORDER_FIELD.into());
+    [chatwoot, akece, lime]
 }
 
 #[cfg(test)]

@@ -100,7 +100,7 @@ fn trust(
         None => Vec::new(),
     };
     let simulator = simulator_addr.map(|addr| {
-        let [chatwoot, lime] = installs::simulator_installs(&simulator::public_origin(addr));
+        let [chatwoot, akece, lime] = installs::simulator_installs(&simulator::public_origin(addr));
         let url = |install: &app::trust::Install| {
             format!(
                 "{}?install={}&key={}",
@@ -111,10 +111,11 @@ fn trust(
         };
         let config = SimulatorConfig {
             chatwoot_app_url: url(&chatwoot),
+            akece_app_url: url(&akece),
             lime_app_url: url(&lime),
             lime_jwt_secret: lime.jwt_secret.clone().unwrap_or_default(),
         };
-        installs.extend([chatwoot, lime]);
+        installs.extend([chatwoot, akece, lime]);
         config
     });
     if installs.is_empty() && !config.uses_embedded_db() {

@@ -3,10 +3,13 @@
 //!
 //! - Chatwoot (default): the appContext as a JSON string, target `"*"`, posted on the iframe's
 //!   `load` event; the same message again on `chatwoot-dashboard-app:fetch-info`.
+//! - Akece (`?host=akece`): as Chatwoot, but answers only `akece-dashboard-app:fetch-info`.
 //! - Lime Connect (`?host=lime`): nothing until the add-on posts `ready`; then objects
 //!   (`contact_information`, `conversation_information`, `operator_information`,
 //!   `transcript`) addressed to the app's origin; `jwt_token` in answer to
-//!   `generate_jwt_token`, signed here with the simulator install's JWT secret.
+//!   `generate_jwt_token`, signed here with the simulator install's JWT secret; toasts, the
+//!   chat input, and contact and conversation custom fields that the add-on's actions
+//!   update (and that the host then sends again, as Lime does).
 //!
 //! It is development tooling: `make run` and the browser tests use it; production does not.
 
@@ -30,6 +33,8 @@ use crate::demo_data;
 pub struct SimulatorConfig {
     /// The app URL registered for the simulator's Chatwoot install.
     pub chatwoot_app_url: String,
+    /// The app URL registered for the simulator's Akece install.
+    pub akece_app_url: String,
     /// The app URL registered for the simulator's Lime Connect install.
     pub lime_app_url: String,
     /// The secret the Lime Connect install checks host JWTs with.
@@ -88,7 +93,10 @@ fn render_page(config: &SimulatorConfig) -> String {
         .collect();
     let config = json!({
         "appUrl": config.chatwoot_app_url,
+        "akeceAppUrl": config.akece_app_url,
         "limeAppUrl": config.lime_app_url,
+        "customerField": crate::installs::SIMULATOR_CUSTOMER_FIELD,
+        "orderField": crate::installs::SIMULATOR_ORDER_FIELD,
         "conversations": conversations,
     })
     .to_string();
@@ -104,6 +112,7 @@ mod tests {
     fn config() -> SimulatorConfig {
         SimulatorConfig {
             chatwoot_app_url: "http://127.0.0.1:3000/?install=simulator&key=k".into(),
+            akece_app_url: "http://127.0.0.1:3000/?install=simulator-akece&key=a".into(),
             lime_app_url: "http://127.0.0.1:3000/?install=simulator-lime&key=l".into(),
             lime_jwt_secret: Secret::new("jwt-secret"),
         }

@@ -200,3 +200,42 @@ async fn without_an_api_token_the_browsers_contact_is_used_and_marked_unverified
     let audit = app::audit::newest(&pool, None, 1).await.expect("audit");
     assert!(!audit[0].verified);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_id(pool: PgPool) {
+    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    let helpdesk = MockServer::start().await;
+    let mut conversation = jane_conversation();
+    // Jane's email, but the contact is linked to Kenji's store account by the custom field.
+    conversation["meta"]["sender"]["custom_attributes"] = json!({"store_customer_id": "C-1005"});
+    Mock::given(method("GET"))
+        .and(path("/api/v1/accounts/1/conversations/101"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(conversation))
+        .mount(&helpdesk)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/accounts/1/agents"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(agents()))
+        .mount(&helpdesk)
+        .await;
+    let mut install = test_install();
+    install.api_url = Some(helpdesk.uri());
+    install.account_id = Some(1);
+    install.api_token = Some(Secret::new(API_TOKEN));
+    install.customer_field = Some("store_customer_id".into());
+    let app = TestApp::with(pool, options(&site_root("field")), trust_with(install));
+
+    let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
+    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
+    assert!(panel.verified);
+    let shown = panel.customer.expect("one customer is shown");
+    assert_eq!(
+        shown.reference, "C-1005",
+        "the linked customer, by the field"
+    );
+    assert_eq!(
+        panel.matches.len(),
+        2,
+        "Jane still matches by email, and is listed"
+    );
+}

@@ -76,17 +76,94 @@ async fn unknown_keys_match_nobody(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_panel_has_orders_only_for_a_single_match(pool: PgPool) {
+async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     demo(&pool).await;
-    let single = queries::panel(&pool, &keys(None, Some("jane@example.com"), None))
+    let single = queries::panel(&pool, &keys(None, Some("jane@example.com"), None), None)
         .await
         .expect("query");
     assert_eq!(single.orders.len(), 5);
-    let several = queries::panel(&pool, &keys(None, Some("lena@example.com"), None))
+    assert_eq!(
+        single.customer.map(|c| c.reference).as_deref(),
+        Some("C-1001")
+    );
+
+    let lena = keys(None, Some("lena@example.com"), None);
+    let several = queries::panel(&pool, &lena, None).await.expect("query");
+    assert_eq!(several.matches.len(), 2);
+    assert_eq!(several.customer, None);
+    assert!(several.orders.is_empty());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgPool) {
+    demo(&pool).await;
+    let lena = keys(None, Some("lena@example.com"), None);
+    let chosen = queries::panel(&pool, &lena, Some("C-1004"))
         .await
         .expect("query");
-    assert_eq!(several.matches.len(), 2);
-    assert!(several.orders.is_empty());
+    assert_eq!(
+        chosen.customer.map(|c| c.reference).as_deref(),
+        Some("C-1004")
+    );
+    assert_eq!(chosen.orders.len(), 1);
+    assert_eq!(chosen.matches.len(), 2, "the other match stays listed");
+
+    // Another customer's reference opens nothing: the keys do not point at Jane.
+    let forged = queries::panel(&pool, &lena, Some("C-1001"))
+        .await
+        .expect("query");
+    assert_eq!(forged.customer, None);
+    assert!(forged.orders.is_empty());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
+    demo(&pool).await;
+    // A link written back to the host (custom field) plus the shared email.
+    let linked = keys(Some("C-1005"), Some("lena@example.com"), None);
+    let panel = queries::panel(&pool, &linked, None).await.expect("query");
+    assert_eq!(panel.matches.len(), 3);
+    assert_eq!(
+        panel.customer.map(|c| c.reference).as_deref(),
+        Some("C-1005")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
+    demo(&pool).await;
+    let panel = queries::panel(&pool, &keys(Some("C-1001"), None, None), None)
+        .await
+        .expect("query");
+    for order in &panel.orders {
+        let items_total: i64 = order
+            .items
+            .iter()
+            .map(|item| i64::from(item.quantity) * item.unit_price.minor)
+            .sum();
+        assert_eq!(items_total, order.total.minor, "order {}", order.number);
+        assert!(order.items.iter().all(|i| i.unit_price.currency == "EUR"));
+    }
+    let shipped = panel
+        .orders
+        .iter()
+        .find(|o| o.status == "shipped")
+        .expect("a shipped order");
+    assert_eq!(shipped.shipments.len(), 1);
+    assert!(shipped.shipments[0].delivered_on.is_none());
+    let processing = panel
+        .orders
+        .iter()
+        .find(|o| o.status == "processing")
+        .expect("processing");
+    assert!(processing.shipments.is_empty());
+    let summary = shipped
+        .summary()
+        .render(orderpane::host_actions::TextFormat::Plain);
+    assert!(
+        summary.contains(&shipped.shipments[0].tracking_number),
+        "{summary}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,32 +1,123 @@
-//! The customer panel: waits for the host's context, looks the contact up, shows the result.
+//! The customer panel: waits for the host's context, looks the contact up, shows the result,
+//! and offers the agent's actions on it.
 
 use leptos::prelude::*;
-use orderpane::host::{HostKind, Theme};
+use orderpane::{
+    contact_keys::ContactKeys,
+    host::{HostKind, Theme},
+    host_actions::ToastStatus,
+};
 
 use crate::api::{load_panel, renew_session, Panel, PanelError, PanelRequest};
-use crate::host_bridge::use_host_bridge;
+use crate::host_bridge::{use_host_bridge, HostBridge};
 use crate::page_session::SessionProof;
 
+/// The agent's actions and the state they share.
+mod actions;
 /// The customer header and the candidate list.
 mod customer;
-/// The order list.
+/// The order list and an order's details.
 mod orders;
+/// What the agent was looking at, per conversation, across page loads.
+mod view_memory;
 
+use actions::PanelActions;
 use customer::{CandidateList, CustomerHeader};
 use orders::OrderList;
+use view_memory::ViewMemory;
 
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
 #[component]
 pub fn PanelPage() -> impl IntoView {
     let bridge = use_host_bridge();
     let context = bridge.context;
-    let keys = Memo::new(move |_| context.with(|c| c.as_ref().map(|c| c.contact.keys.clone())));
+    let actions = PanelActions::new(bridge);
+    provide_context(actions);
+
+    // `None` until the host has said who the contact is (Lime sends the contact in its own
+    // event; a Chatwoot contact may be `{}` while the host loads it).
+    let keys = Memo::new(move |_| {
+        let field = bridge
+            .session
+            .with(|s| s.as_ref().and_then(|s| s.customer_field.clone()));
+        context.with(|c| {
+            let contact = &c.as_ref()?.contact;
+            let keys = contact.lookup_keys(field.as_deref());
+            (contact.id.is_some() || !keys.is_empty()).then_some(keys)
+        })
+    });
     let dark = move || context.with(|c| c.as_ref().and_then(|c| c.theme) == Some(Theme::Dark));
+
+    remember_the_view(bridge, actions);
 
     // The lookup runs in the browser only: the context comes from the host by postMessage, so
     // the server render always shows the waiting state. `None` while a lookup is in flight.
     let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
     let retry = Trigger::new();
+    look_up_on_every_change(bridge, keys, actions.chosen, retry, panel);
+    // Lime Connect shows problems as toasts too, where the operator looks.
+    Effect::new(move |_| {
+        if let Some(Err(error)) = panel.get() {
+            bridge.send_lime(orderpane::host_actions::LimeAction::Toast {
+                status: ToastStatus::Error,
+                message: error.to_string(),
+            });
+        }
+    });
+
+    let body = move || {
+        let Some(keys) = keys.get() else {
+            return state(
+                "waiting",
+                "Waiting for the helpdesk to say which conversation this is…",
+            );
+        };
+        if keys.is_empty() {
+            return state(
+                "no-keys",
+                "This contact has no email, phone or customer id yet. Add one in the helpdesk, then refresh, to see their orders.",
+            );
+        }
+        match panel.get() {
+            None => state("loading", "Looking up the customer…"),
+            Some(Err(error)) => error_view(error, move || retry.notify()),
+            Some(Ok(panel)) => panel_view(panel),
+        }
+    };
+    let refresh = move |_| {
+        actions.refresh();
+        retry.notify();
+    };
+    let notice = move || {
+        actions
+            .notice
+            .get()
+            .map(|text| view! { <p class="notice" role="status">{text}</p> })
+    };
+
+    view! {
+        <main class="panel" class:dark=dark>
+            <div class="toolbar">
+                <button class="refresh" title="Ask the helpdesk again and reload" on:click=refresh>
+                    "Refresh"
+                </button>
+            </div>
+            {notice}
+            {body}
+        </main>
+    }
+}
+
+/// Looks the contact up whenever its keys, the agent's choice or the Lime token change, and
+/// when asked to retry. Only the latest lookup may answer.
+fn look_up_on_every_change(
+    bridge: HostBridge,
+    keys: Memo<Option<ContactKeys>>,
+    chosen: RwSignal<Option<String>>,
+    retry: Trigger,
+    panel: RwSignal<Option<Result<Panel, PanelError>>>,
+) {
+    let context = bridge.context;
     let latest_lookup = StoredValue::new(0_u64);
     // The session proof, its token renewed in place while the page stays open.
     let proof = StoredValue::new(None::<SessionProof>);
@@ -57,7 +148,6 @@ pub fn PanelPage() -> impl IntoView {
         });
         let lookup = latest_lookup.get_value() + 1;
         latest_lookup.set_value(lookup);
-        panel.set(None);
         let context = context.get_untracked();
         let request = PanelRequest {
             session: current_proof,
@@ -68,10 +158,15 @@ pub fn PanelPage() -> impl IntoView {
                 .and_then(|c| c.conversation.as_ref())
                 .and_then(|c| c.id.clone()),
             host_token: host_token.clone(),
+            chosen: chosen.get(),
         };
+        // Keep what is shown while a new lookup runs for the same contact (a repeated
+        // context, the agent's choice): no flash of "loading".
+        if !matches!(panel.get_untracked(), Some(Ok(_))) {
+            panel.set(None);
+        }
         leptos::task::spawn_local(async move {
             let result = load_panel(request).await;
-            // A newer context may have arrived meanwhile: only the latest lookup may answer.
             if latest_lookup.get_value() != lookup {
                 return;
             }
@@ -88,32 +183,85 @@ pub fn PanelPage() -> impl IntoView {
             panel.set(Some(result));
         });
     });
+}
 
-    let body = move || {
-        let Some(keys) = keys.get() else {
-            return state(
-                "waiting",
-                "Waiting for the helpdesk to say which conversation this is…",
-            );
+/// Brings back what the agent was looking at in this conversation (chosen customer, open
+/// order, scroll position), and keeps it up to date as they go.
+fn remember_the_view(bridge: HostBridge, actions: PanelActions) {
+    let context = bridge.context;
+    let memory_key = Memo::new(move |_| {
+        let install = bridge
+            .session
+            .with(|s| s.as_ref().map(|s| s.proof.install.clone()))?;
+        let conversation = context.with(|c| c.as_ref()?.conversation.as_ref()?.id.clone())?;
+        Some(view_memory::key(&install, &conversation))
+    });
+    let memory = StoredValue::new(ViewMemory::default());
+    let restored_for = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(key) = memory_key.get() else {
+            return;
         };
-        if keys.is_empty() {
-            return state(
-                "no-keys",
-                "This contact has no email, phone or customer id yet. Add one in the helpdesk to see their orders.",
-            );
+        if restored_for.get_value().as_ref() == Some(&key) {
+            return;
         }
-        match panel.get() {
-            None => state("loading", "Looking up the customer…"),
-            Some(Err(error)) => error_view(error, move || retry.notify()),
-            Some(Ok(panel)) => panel_view(panel),
+        restored_for.set_value(Some(key.clone()));
+        let remembered = view_memory::load(&key);
+        actions.chosen.set(remembered.chosen.clone());
+        actions.selected.set(remembered.order.clone());
+        restore_scroll_once_shown(remembered.scroll);
+        memory.set_value(remembered);
+    });
+    let save = move |change: &dyn Fn(&mut ViewMemory)| {
+        if let Some(key) = restored_for.get_value() {
+            memory.update_value(|m| change(m));
+            memory.with_value(|m| view_memory::save(&key, m));
         }
     };
-
-    view! {
-        <main class="panel" class:dark=dark>
-            {body}
-        </main>
+    Effect::new(move |_| {
+        let (chosen, order) = (actions.chosen.get(), actions.selected.get());
+        save(&move |m: &mut ViewMemory| {
+            m.chosen = chosen.clone();
+            m.order = order.clone();
+        });
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::scroll, move |_| {
+            let y = window().scroll_y().unwrap_or_default();
+            save(&move |m: &mut ViewMemory| m.scroll = y);
+        });
+        on_cleanup(move || handle.remove());
     }
+}
+
+/// Scrolls to `y` once the panel is tall enough to (the orders arrive a moment after the
+/// context), checking every 100 ms for up to five seconds.
+fn restore_scroll_once_shown(y: f64) {
+    #[cfg(feature = "hydrate")]
+    fn attempt(y: f64, tries_left: u32) {
+        let window = window();
+        let height = |v: Option<f64>| v.unwrap_or_default();
+        let room = height(
+            document()
+                .document_element()
+                .map(|e| f64::from(e.scroll_height())),
+        ) - height(window.inner_height().ok().and_then(|h| h.as_f64()));
+        if room >= y || tries_left == 0 {
+            window.scroll_to_with_x_and_y(0.0, y);
+        } else {
+            set_timeout(
+                move || attempt(y, tries_left - 1),
+                std::time::Duration::from_millis(100),
+            );
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    if y > 0.0 {
+        attempt(y, 50);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = y;
 }
 
 /// Renews the page's session well before it expires, for agents who keep a conversation
@@ -174,19 +322,23 @@ fn panel_view(panel: Panel) -> AnyView {
 }
 
 fn match_view(panel: Panel) -> AnyView {
-    match panel.matches.as_slice() {
-        [] => state(
-            "no-match",
-            "No customer in the store matches this contact's email, phone or customer id.",
-        ),
-        [customer] => {
-            let customer = customer.clone();
+    match panel.customer {
+        Some(customer) => {
+            let others: Vec<_> = panel
+                .matches
+                .into_iter()
+                .filter(|m| m.id != customer.id)
+                .collect();
             view! {
-                <CustomerHeader customer />
+                <CustomerHeader customer others />
                 <OrderList orders=panel.orders />
             }
             .into_any()
         }
-        _ => view! { <CandidateList candidates=panel.matches /> }.into_any(),
+        None if panel.matches.is_empty() => state(
+            "no-match",
+            "No customer in the store matches this contact's email, phone or customer id.",
+        ),
+        None => view! { <CandidateList candidates=panel.matches /> }.into_any(),
     }
 }

@@ -1,10 +1,12 @@
-//! The customer's orders, newest first.
+//! The customer's orders, newest first; one of them open with its items, shipments and the
+//! agent's actions on it.
 
 use leptos::prelude::*;
 
+use super::actions::PanelActions;
 use crate::api::OrderRow;
 
-/// A compact table of orders: number, date, status, total.
+/// A compact table of orders: number, date, status, total. Choosing a row opens its details.
 #[component]
 pub fn OrderList(orders: Vec<OrderRow>) -> impl IntoView {
     if orders.is_empty() {
@@ -21,29 +23,162 @@ pub fn OrderList(orders: Vec<OrderRow>) -> impl IntoView {
                     <th scope="col" class="num">"Total"</th>
                 </tr>
             </thead>
-            <tbody>
-                {orders
-                    .into_iter()
-                    .map(|order| {
-                        let status_class = format!("status status-{}", order.status);
-                        let number = order.number.clone();
-                        let placed_on = order.placed_on.clone();
-                        view! {
-                            <tr class="order" data-order=number>
-                                <td>{order.number}</td>
-                                <td>
-                                    <time datetime=placed_on>{order.placed_on}</time>
-                                </td>
-                                <td>
-                                    <span class=status_class>{order.status}</span>
-                                </td>
-                                <td class="num">{order.total.display()}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
+            {orders.into_iter().map(|order| view! { <OrderRows order /> }).collect_view()}
         </table>
     }
     .into_any()
+}
+
+/// One order's row, and its details row while it is open.
+#[component]
+fn OrderRows(order: OrderRow) -> impl IntoView {
+    let actions = expect_context::<PanelActions>();
+    let number = order.number.clone();
+    let is_open = {
+        let number = number.clone();
+        Memo::new(move |_| actions.selected.with(|s| s.as_ref() == Some(&number)))
+    };
+    let discussed = {
+        let number = number.clone();
+        move || actions.discussed().as_ref() == Some(&number)
+    };
+    let toggle = {
+        let number = number.clone();
+        move |_| {
+            actions.selected.update(|s| {
+                *s = if s.as_ref() == Some(&number) {
+                    None
+                } else {
+                    Some(number.clone())
+                }
+            })
+        }
+    };
+    let status_class = format!("status status-{}", order.status);
+    let placed_on = order.placed_on.clone();
+    let details = order.clone();
+    view! {
+        // A row group per order keeps each order's details next to it for screen readers.
+        <tbody class="order-group">
+            <tr class="order" class:open=is_open data-order=number.clone()>
+                <td>
+                    <button class="link" aria-expanded=move || is_open.get().to_string() on:click=toggle>
+                        {order.number.clone()}
+                    </button>
+                    <span class="badge" data-state="discussed" hidden=move || !discussed()>
+                        "discussed"
+                    </span>
+                </td>
+                <td>
+                    <time datetime=placed_on>{order.placed_on.clone()}</time>
+                </td>
+                <td>
+                    <span class=status_class>{order.status.clone()}</span>
+                </td>
+                <td class="num">{order.total.display()}</td>
+            </tr>
+            <Show when=move || is_open.get()>
+                <OrderDetails order=details.clone() />
+            </Show>
+        </tbody>
+    }
+}
+
+/// What was ordered, how it travels, and what the agent can do with it.
+#[component]
+fn OrderDetails(order: OrderRow) -> impl IntoView {
+    let actions = expect_context::<PanelActions>();
+    let number = order.number.clone();
+    let reply_label = if actions.inserts_into_reply() {
+        "Insert into reply"
+    } else {
+        "Copy summary"
+    };
+    let reply = {
+        let order = order.clone();
+        move |_| actions.reply_with(&order)
+    };
+    let discuss = actions.order_field().map(|_| {
+        let number = number.clone();
+        view! {
+            <button class="discuss" on:click=move |_| actions.mark_discussed(&number)>
+                "Mark as discussed"
+            </button>
+        }
+    });
+    let copied = {
+        let number = number.clone();
+        move || {
+            let copied = actions.copied.get().filter(|c| c.number == number)?;
+            let status = if copied.ok {
+                "Copied. Paste it into your reply."
+            } else {
+                "Copying is blocked here: select the text and press Ctrl+C (⌘C on a Mac)."
+            };
+            Some(view! {
+                <div class="copied">
+                    <p role="status">{status}</p>
+                    <textarea readonly rows="5" aria-label="Order summary">
+                        {copied.text}
+                    </textarea>
+                </div>
+            })
+        }
+    };
+    let items = order
+        .items
+        .iter()
+        .map(|item| {
+            view! {
+                <li>
+                    {item.quantity} " × " {item.name.clone()} " "
+                    <span class="muted">{item.sku.clone()} " · " {item.unit_price.display()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let shipments = order
+        .shipments
+        .iter()
+        .map(|s| {
+            let tracking = match &s.tracking_url {
+                Some(url) => view! {
+                    <a href=url.clone() target="_blank" rel="noopener noreferrer">
+                        {s.tracking_number.clone()}
+                    </a>
+                }
+                .into_any(),
+                None => view! { <span>{s.tracking_number.clone()}</span> }.into_any(),
+            };
+            let delivered = s
+                .delivered_on
+                .clone()
+                .map(|day| format!(", delivered {day}"))
+                .unwrap_or_default();
+            view! {
+                <li>
+                    {s.carrier.clone()} " " {tracking}
+                    <span class="muted">" · shipped " {s.shipped_on.clone()} {delivered}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let no_shipments = order.shipments.is_empty().then(|| {
+        view! { <li class="muted">"Not shipped yet."</li> }
+    });
+    view! {
+        <tr class="order-detail" data-order-detail=number>
+            <td colspan="4">
+                <h2>"Items"</h2>
+                <ul class="items">{items}</ul>
+                <h2>"Shipments"</h2>
+                <ul class="shipments">{shipments} {no_shipments}</ul>
+                <div class="actions">
+                    <button class="reply" on:click=reply>{reply_label}</button>
+                    {discuss}
+                </div>
+                {copied}
+            </td>
+        </tr>
+    }
 }

@@ -68,6 +68,15 @@ pub struct Install {
     /// Lime Connect: the `aud` the tokens must carry, when set.
     #[serde(default)]
     pub jwt_audience: Option<String>,
+    /// The contact custom attribute (Chatwoot family) or contact custom field id (Lime
+    /// Connect) that holds the store's customer reference. Read as the contact's external
+    /// id; on Lime Connect, written when an agent confirms which customer a contact is.
+    #[serde(default)]
+    pub customer_field: Option<String>,
+    /// Lime Connect: the conversation custom field id that records the order being
+    /// discussed ("Mark as discussed" on an order).
+    #[serde(default)]
+    pub order_field: Option<String>,
 }
 
 impl Install {
@@ -88,6 +97,8 @@ impl Install {
             jwt_public_key: None,
             jwt_issuer: None,
             jwt_audience: None,
+            customer_field: None,
+            order_field: None,
         }
     }
 

@@ -1,0 +1,171 @@
+import { expect, test, type FrameLocator, type Page } from "@playwright/test";
+import { FOREIGN_SIMULATOR_URL } from "../playwright.config";
+import { expectCustomer, hostLog, openConversation } from "./simulator";
+
+const lime = { host: "lime" };
+const akece = { host: "akece" };
+
+/** Opens an order's details in the panel. */
+async function openOrder(app: FrameLocator, number: string) {
+  await app.locator(`tr.order[data-order="${number}"] button`).click();
+  await expect(app.locator(`[data-order-detail="${number}"]`)).toBeVisible();
+}
+
+/** Switches the simulator to another conversation (the host destroys the app's iframe). */
+async function switchTo(page: Page, conversationId: number) {
+  await page.locator(`nav button[data-id="${conversationId}"]`).click();
+}
+
+test.describe("Akece", () => {
+  test("the context posted at load shows the customer", async ({ page }) => {
+    const app = await openConversation(page, 101, akece);
+    await expectCustomer(app, "Jane Doe");
+    expect(await hostLog(page)).toContain("sent appContext for conversation 101");
+  });
+
+  test("the app asks with Akece's own fetch-info key, which Akece answers", async ({ page }) => {
+    const app = await openConversation(page, 102, { ...akece, "silent-load": "1" });
+    await expectCustomer(app, "Omar Haddad");
+    const log = await hostLog(page);
+    expect(log).toContain("app asked for the context (fetch-info)");
+    expect(log).not.toContain("ignored another host's key");
+  });
+});
+
+test.describe("Chatwoot", () => {
+  test("Refresh asks the host for the context again", async ({ page }) => {
+    const app = await openConversation(page, 101);
+    await expectCustomer(app, "Jane Doe");
+    expect(await hostLog(page)).not.toContain("fetch-info");
+    await app.getByRole("button", { name: "Refresh" }).click();
+    await expect.poll(() => hostLog(page)).toContain("app asked for the context (fetch-info)");
+    await expectCustomer(app, "Jane Doe");
+  });
+
+  test("an order's details show items and tracking, and Copy summary gives the reply text", async ({ page }) => {
+    const app = await openConversation(page, 101);
+    await expectCustomer(app, "Jane Doe");
+    await openOrder(app, "1004");
+    const details = app.locator('[data-order-detail="1004"]');
+    await expect(details.locator(".items li")).toHaveCount(2);
+    await expect(details.locator(".shipments a")).toHaveAttribute("href", /^https:\/\/www\.dhl\.com\//);
+    // No Lime actions in Chatwoot: copying instead of inserting, no discussed order.
+    await expect(details.getByRole("button", { name: "Mark as discussed" })).toHaveCount(0);
+    await details.getByRole("button", { name: "Copy summary" }).click();
+    const summary = details.locator(".copied textarea");
+    await expect(summary).toHaveValue(/^Order 1004 · shipped · placed 2026-11-05\n/);
+    await expect(summary).toHaveValue(/Total: EUR 129\.50\nTracking: https:\/\/www\.dhl\.com\//);
+    await expect(details.locator(".copied [role=status]")).toContainText(/Copied|Ctrl\+C/);
+  });
+
+  test("the agent's choice among several customers is shown and comes back with the conversation", async ({ page }) => {
+    const app = await openConversation(page, 103);
+    await expect(app.locator("[data-state=several-matches]")).toBeVisible();
+    await app.locator('.candidates li[data-customer="C-1004"]').getByRole("button").click();
+    await expectCustomer(app, "Lena Fischer (old account)");
+    await expect(app.locator(".customer")).toContainText("chosen by you");
+    await expect(app.locator("[data-state=also-matches]")).toContainText("C-1003");
+    await expect(app.locator(".notice")).toContainText("Showing customer C-1004");
+
+    await switchTo(page, 101);
+    await expectCustomer(app, "Jane Doe");
+    await switchTo(page, 103);
+    await expectCustomer(app, "Lena Fischer (old account)");
+    // And the choice can be taken back.
+    await app.getByRole("button", { name: "Choose again" }).click();
+    await expect(app.locator("[data-state=several-matches]")).toBeVisible();
+  });
+});
+
+test.describe("Lime Connect", () => {
+  test("Insert into reply fills the operator's chat input, in the format the operator writes", async ({ page }) => {
+    const app = await openConversation(page, 101, lime);
+    await expectCustomer(app, "Jane Doe");
+    await openOrder(app, "1004");
+    const insert = app.getByRole("button", { name: "Insert into reply" });
+    await insert.click();
+    const input = page.locator("#chat-input");
+    await expect(input).toHaveValue(/^Order 1004 · shipped/);
+    await expect(input).toHaveAttribute("data-format", "plain_text");
+    await expect(page.locator("#toasts")).toContainText("Order 1004 is in your reply.");
+    expect(await hostLog(page)).toContain("add-on sent replace_chat_input");
+
+    // The operator writes markdown: Lime sends the transcript again, and the summary follows.
+    await page.evaluate(() => (window as any).simulator.sendOperatorMessage("**Let me check**", "markdown_v1"));
+    await expect.poll(() => hostLog(page)).toMatch(/sent transcript[\s\S]*sent transcript/);
+    await insert.click();
+    await expect(input).toHaveValue(/^\*\*Order 1004\*\*/);
+    await expect(input).toHaveAttribute("data-format", "markdown_v1");
+    await expect(input).toHaveValue(/Tracking: \[https:\/\/www\.dhl\.com/);
+  });
+
+  test("Mark as discussed records the order in a conversation field, and the host's update shows it", async ({ page }) => {
+    const app = await openConversation(page, 101, lime);
+    await expectCustomer(app, "Jane Doe");
+    await openOrder(app, "1003");
+    await app.getByRole("button", { name: "Mark as discussed" }).click();
+    await expect(page.locator("#conversation-fields")).toHaveText('{"discussed_order":"1003"}');
+    await expect(page.locator("#toasts")).toContainText("Order 1003 is recorded");
+    // The badge comes from the host's conversation_information (custom_field_data spelling).
+    await expect(app.locator('tr.order[data-order="1003"] [data-state=discussed]')).toBeVisible();
+    await expect(app.locator('tr.order[data-order="1004"] [data-state=discussed]')).toBeHidden();
+  });
+
+  test("confirming the customer writes it to the contact, and the host's update finds them by it", async ({ page }) => {
+    const app = await openConversation(page, 103, lime);
+    await expect(app.locator("[data-state=several-matches]")).toBeVisible();
+    await app.locator('.candidates li[data-customer="C-1003"]').getByRole("button").click();
+    await expect(page.locator("#contact-fields")).toHaveText('{"store_customer_id":"C-1003"}');
+    await expect(page.locator("#toasts")).toContainText("linked to customer C-1003");
+    await expectCustomer(app, "Lena Fischer");
+    // Found by the custom field the host now sends, not by a choice kept in the page.
+    await expect(app.locator(".customer")).toContainText("matched by customer id");
+    expect(await hostLog(page)).toContain("add-on sent update_contact_information");
+  });
+
+  test("what the operator was looking at comes back when they return to the conversation", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 420 });
+    const app = await openConversation(page, 101, lime);
+    await expectCustomer(app, "Jane Doe");
+    await openOrder(app, "1002");
+    const frame = page.frames().find((f) => f.url().includes("install=simulator-lime"))!;
+    await frame.evaluate(() => window.scrollTo(0, 150));
+    await expect.poll(() => frame.evaluate(() => window.scrollY)).toBe(150);
+
+    await switchTo(page, 102);
+    await expectCustomer(app, "Omar Haddad");
+    await expect(app.locator(".order-detail")).toHaveCount(0);
+    await switchTo(page, 101);
+    await expect(app.locator('[data-order-detail="1002"]')).toBeVisible();
+    const again = page.frames().find((f) => f.url().includes("install=simulator-lime"))!;
+    await expect.poll(() => again.evaluate(() => window.scrollY)).toBe(150);
+  });
+
+  test("a refused host token is shown in the panel and as a toast", async ({ page }) => {
+    const app = await openConversation(page, 101, { ...lime, jwt: "refuse" });
+    await expect(app.locator("[data-state=error]")).toContainText("sign-in token");
+    await expect(page.locator('#toasts [data-status="error"]')).toContainText("sign-in token");
+  });
+});
+
+test("Chatwoot: a message from the app's own window is ignored", async ({ page }) => {
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  const frame = page.frames().find((f) => f.url().includes("install=simulator&"))!;
+  await frame.evaluate(() =>
+    window.postMessage(JSON.stringify({ event: "appContext", data: { contact: { email: "lena@example.com" } } }), "*"),
+  );
+  await page.waitForTimeout(500);
+  await expectCustomer(app, "Jane Doe");
+});
+
+test("Lime Connect: an origin that is not the install's host cannot frame the add-on", async ({ page }) => {
+  const refusals: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("frame-ancestors")) refusals.push(message.text());
+  });
+  await openConversation(page, 101, lime, FOREIGN_SIMULATOR_URL);
+  await expect.poll(() => refusals.length, { timeout: 10_000 }).toBeGreaterThan(0);
+  // Nothing reached the host from the refused frame: no ready, no token request.
+  expect(await hostLog(page)).not.toContain("add-on sent ready");
+});
