@@ -43,21 +43,31 @@ pub fn shown_customer(matches: &[CustomerMatch], chosen: Option<&str>) -> Option
     matches.iter().find(|m| m.reference == chosen).cloned()
 }
 
-/// Every customer one of the contact's keys points at, each once with its strongest basis
+/// Every customer one of the contact's keys points at (the external id also names a
+/// customer by the store's reference), each once with its strongest basis
 /// (external id, then email, then phone), ordered by that strength and then by name.
 pub async fn matching_customers(
     db: impl PgExecutor<'_>,
     keys: &ContactKeys,
 ) -> sqlx::Result<Vec<CustomerMatch>> {
+    // The external id is matched against the customers' external-id identities and against
+    // the store's own customer reference (what a customer-id custom field holds).
     let rows = sqlx::query!(
         r#"
         select distinct on (c.id)
-               c.id, c.reference, c.name, i.kind
-          from customer_identities i
-          join customers c on c.id = i.customer_id
-         where (i.kind, i.value) in (('external_id', $1), ('email', $2), ('phone', $3))
+               c.id, c.reference, c.name, m.kind as "kind!"
+          from (
+                select customer_id, kind
+                  from customer_identities
+                 where (kind, value) in (('external_id', $1), ('email', $2), ('phone', $3))
+                union all
+                select id, 'external_id'
+                  from customers
+                 where reference = $1
+               ) m
+          join customers c on c.id = m.customer_id
          order by c.id,
-                  case i.kind when 'external_id' then 0 when 'email' then 1 else 2 end
+                  case m.kind when 'external_id' then 0 when 'email' then 1 else 2 end
         "#,
         keys.external_id,
         keys.email,

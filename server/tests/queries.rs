@@ -198,3 +198,15 @@ async fn the_demo_store_loads_once_and_deterministically(pool: PgPool) {
     .expect("date");
     assert_eq!(newest, "2026-11-19 10:00");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_external_id_also_finds_a_customer_by_the_stores_reference(pool: PgPool) {
+    demo(&pool).await;
+    // Lena has no external-id identity; a custom field holding her reference finds her.
+    let found = queries::matching_customers(&pool, &keys(Some("C-1003"), None, None))
+        .await
+        .expect("query");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].reference, "C-1003");
+    assert_eq!(found[0].basis, MatchBasis::ExternalId);
+}

@@ -1,6 +1,11 @@
 //! What the agent was looking at in a conversation, kept in `sessionStorage` so that it comes
 //! back when they return: Lime Connect unmounts the add-on when the operator leaves a
 //! conversation, and Chatwoot rebuilds the iframe for every conversation.
+//!
+//! A browser that blocks third-party cookies also denies `sessionStorage` to a cross-site
+//! iframe (Chromium throws `SecurityError`), and the helpdesk always frames us cross-site.
+//! There the memory goes into a partitioned cookie instead (`SameSite=None; Secure;
+//! Partitioned`, which such browsers still keep per top-level site) that lasts 12 hours.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,9 +34,11 @@ pub fn key(install: &str, conversation_id: &str) -> String {
 pub fn load(key: &str) -> ViewMemory {
     #[cfg(feature = "hydrate")]
     {
-        storage()
-            .and_then(|storage| storage.get_item(key).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
+        let json = match storage() {
+            Some(storage) => storage.get_item(key).ok().flatten(),
+            None => partitioned_cookie::get(key),
+        };
+        json.and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
@@ -45,14 +52,61 @@ pub fn load(key: &str) -> ViewMemory {
 /// full, and the panel works without it.
 pub fn save(key: &str, memory: &ViewMemory) {
     #[cfg(feature = "hydrate")]
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(memory)) {
-        let _ = storage.set_item(key, &json);
+    if let Ok(json) = serde_json::to_string(memory) {
+        match storage() {
+            Some(storage) => {
+                let _ = storage.set_item(key, &json);
+            }
+            None => partitioned_cookie::set(key, &json),
+        }
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (key, memory);
 }
 
+/// The tab's `sessionStorage`, when the browser lets this frame use it.
 #[cfg(feature = "hydrate")]
 fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().session_storage().ok().flatten()
+}
+
+/// The fallback store: one small partitioned cookie per conversation.
+#[cfg(feature = "hydrate")]
+mod partitioned_cookie {
+    use wasm_bindgen::JsCast;
+
+    /// Kept at most this long, so that old conversations do not pile up.
+    const MAX_AGE_SECONDS: u32 = 12 * 60 * 60;
+
+    fn document() -> Option<web_sys::HtmlDocument> {
+        leptos::prelude::document().dyn_into().ok()
+    }
+
+    fn encode(text: &str) -> String {
+        String::from(js_sys::encode_uri_component(text))
+    }
+
+    /// The value stored under `key`.
+    pub(super) fn get(key: &str) -> Option<String> {
+        let cookies = document()?.cookie().ok()?;
+        let name = encode(key);
+        cookies.split("; ").find_map(|pair| {
+            let (n, value) = pair.split_once('=')?;
+            (n == name)
+                .then(|| js_sys::decode_uri_component(value).ok().map(String::from))
+                .flatten()
+        })
+    }
+
+    /// Stores `value` under `key`.
+    pub(super) fn set(key: &str, value: &str) {
+        if let Some(document) = document() {
+            let cookie = format!(
+                "{}={}; Path=/; Max-Age={MAX_AGE_SECONDS}; SameSite=None; Secure; Partitioned",
+                encode(key),
+                encode(value)
+            );
+            let _ = document.set_cookie(&cookie);
+        }
+    }
 }
