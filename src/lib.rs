@@ -21,3 +21,6 @@ pub mod host_actions;
 
 /// The order summary an agent inserts into a reply.
 pub mod order_summary;
+
+/// Order and invoice numbers mentioned in a conversation.
+pub mod references;

@@ -79,6 +79,21 @@ impl OrderRow {
     }
 }
 
+/// An order named in the conversation, with whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentionedOrder {
+    /// The order.
+    pub order: OrderRow,
+    /// Its customer's database id.
+    pub customer_id: i64,
+    /// The store reference of its customer.
+    pub customer_reference: String,
+    /// Its customer's name.
+    pub customer_name: String,
+    /// True when it is not the customer the panel shows (or none is shown yet).
+    pub other_customer: bool,
+}
+
 /// One line of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderItem {
@@ -118,6 +133,9 @@ pub struct Panel {
     pub customer: Option<CustomerMatch>,
     /// The orders of `customer`, newest first.
     pub orders: Vec<OrderRow>,
+    /// Orders the conversation mentions, newest mention first, whoever they belong to.
+    #[serde(default)]
+    pub mentioned: Vec<MentionedOrder>,
     /// True when the server read the contact from the helpdesk's API itself; false when it
     /// had to take the browser's word for it (no API token configured).
     pub verified: bool,
@@ -146,6 +164,30 @@ pub struct PanelRequest {
     /// when it is one of the matches, so it can never open another customer.
     #[serde(default)]
     pub chosen: Option<String>,
+    /// Order numbers found in the conversation (see `orderpane::references`), at most
+    /// `MAX_REFERENCES` of at most `MAX_REFERENCE_LEN` characters each.
+    #[serde(default)]
+    pub mentioned: Vec<String>,
+}
+
+impl PanelRequest {
+    /// Checks what the browser controls beyond the keys; the message is for the agent.
+    pub fn validate(&self) -> Result<(), String> {
+        use orderpane::references::{MAX_REFERENCES, MAX_REFERENCE_LEN};
+        if self.mentioned.len() > MAX_REFERENCES {
+            return Err(format!(
+                "at most {MAX_REFERENCES} mentioned orders are looked up"
+            ));
+        }
+        if self
+            .mentioned
+            .iter()
+            .any(|n| n.is_empty() || n.chars().count() > MAX_REFERENCE_LEN)
+        {
+            return Err("a mentioned order number is empty or too long".into());
+        }
+        Ok(())
+    }
 }
 
 /// A failure an agent can read. Database details never travel in it: they are logged.
@@ -203,12 +245,14 @@ impl FromServerFnError for PanelError {
 ///
 /// This runs inside the request's reactive owner, which holds the `ResponseOptions`. In the
 /// browser there are none, and a decoding error there is about the server's answer instead.
+#[cfg(feature = "ssr")]
 fn answer_as_bad_request() -> bool {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(server_fn::http_export::StatusCode::BAD_REQUEST);
-        return true;
-    }
+    server::set_status(server_fn::http_export::StatusCode::BAD_REQUEST)
+}
+
+/// In the browser a decoding error is about the server's answer, not a bad request.
+#[cfg(not(feature = "ssr"))]
+fn answer_as_bad_request() -> bool {
     false
 }
 
@@ -219,6 +263,9 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     use crate::{audit, queries};
 
     let (session, pool) = server::authorize(&request.session)?;
+    if let Err(problem) = request.validate() {
+        return server::fail(PanelError::BadRequest(problem));
+    }
     // Lime Connect: with a JWT key configured, the operator is who the host's token names.
     let verified_operator = match session.install.host_jwt() {
         Some(checker) => match checker.verify(request.host_token.as_deref()) {
@@ -258,7 +305,8 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
     }
-    let mut panel = match queries::panel(&pool, &keys, request.chosen.as_deref()).await {
+    let lookup = queries::panel(&pool, &keys, request.chosen.as_deref(), &request.mentioned);
+    let mut panel = match lookup.await {
         Ok(panel) => panel,
         Err(error) => {
             tracing::error!(%error, "panel lookup failed");
@@ -274,7 +322,12 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
         conversation_id: request.conversation_id.as_deref(),
         verified,
         action: "panel.lookup",
-        customer_ids: panel.matches.iter().map(|m| m.id).collect(),
+        customer_ids: panel
+            .matches
+            .iter()
+            .map(|m| m.id)
+            .chain(panel.mentioned.iter().map(|m| m.customer_id))
+            .collect(),
         remote_addr: server::remote_addr().await,
     };
     // No answer without its audit row: if the log cannot be written, nothing is shown.
@@ -340,10 +393,15 @@ mod server {
                 StatusCode::SERVICE_UNAVAILABLE
             }
         };
-        if let Some(response) = use_context::<ResponseOptions>() {
-            response.set_status(status);
-        }
+        set_status(status);
         Err(error)
+    }
+
+    /// Sets the status of the response being built; false outside a request.
+    pub(super) fn set_status(status: StatusCode) -> bool {
+        use_context::<ResponseOptions>()
+            .map(|response| response.set_status(status))
+            .is_some()
     }
 
     /// The caller's address, when the server was started with connection info.

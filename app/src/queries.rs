@@ -7,25 +7,79 @@ use orderpane::{contact_keys::ContactKeys, money::Money};
 use sqlx::{PgExecutor, PgPool};
 
 use crate::api::{
-    CustomerMatch, MatchBasis, OrderItem, OrderRow, Panel, Shipment, ORDER_PAGE_SIZE,
+    CustomerMatch, MatchBasis, MentionedOrder, OrderItem, OrderRow, Panel, Shipment,
+    ORDER_PAGE_SIZE,
 };
 
 /// The whole panel for one contact: its matching customers, and the orders of the one it
 /// shows (see [`shown_customer`]; several matches are for the agent to choose between,
 /// never guessed).
-pub async fn panel(pool: &PgPool, keys: &ContactKeys, chosen: Option<&str>) -> sqlx::Result<Panel> {
+pub async fn panel(
+    pool: &PgPool,
+    keys: &ContactKeys,
+    chosen: Option<&str>,
+    mentioned: &[String],
+) -> sqlx::Result<Panel> {
     let matches = matching_customers(pool, keys).await?;
     let customer = shown_customer(&matches, chosen);
-    let orders = match &customer {
-        Some(customer) => newest_orders(pool, customer.id, ORDER_PAGE_SIZE).await?,
-        None => Vec::new(),
+    let shown_id = customer.as_ref().map(|c| c.id);
+    let orders = async {
+        match shown_id {
+            Some(id) => newest_orders(pool, id, ORDER_PAGE_SIZE).await,
+            None => Ok(Vec::new()),
+        }
     };
+    let (orders, mentioned) =
+        tokio::try_join!(orders, mentioned_orders(pool, mentioned, shown_id))?;
     Ok(Panel {
         matches,
         customer,
         orders,
+        mentioned,
         verified: false,
     })
+}
+
+/// The orders with these numbers, in the order given, flagged when they are not
+/// `shown_customer`'s. Numbers the store does not have are left out.
+pub async fn mentioned_orders(
+    pool: &PgPool,
+    numbers: &[String],
+    shown_customer: Option<i64>,
+) -> sqlx::Result<Vec<MentionedOrder>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query!(
+        r#"
+        select o.id, o.number, o.status, o.currency, o.total_minor,
+               to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!",
+               c.id as customer_id, c.reference, c.name
+          from orders o
+          join customers c on c.id = o.customer_id
+         where o.number = any($1)
+        "#,
+        numbers,
+    )
+    .fetch_all(pool)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut details = OrderDetails::of(pool, &ids).await?;
+    let mut found: Vec<MentionedOrder> = rows
+        .into_iter()
+        .map(|row| MentionedOrder {
+            order: {
+                let total = Money::new(row.total_minor, row.currency);
+                details.row(row.id, row.number, row.placed_on, row.status, total)
+            },
+            customer_id: row.customer_id,
+            customer_reference: row.reference,
+            customer_name: row.name,
+            other_customer: Some(row.customer_id) != shown_customer,
+        })
+        .collect();
+    found.sort_by_key(|m| numbers.iter().position(|n| *n == m.order.number));
+    Ok(found)
 }
 
 /// Which of the matches the panel shows: the only one; else the one matched by external id
@@ -118,20 +172,48 @@ pub async fn newest_orders(
     .fetch_all(pool)
     .await?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let (mut items, mut shipments) =
-        tokio::try_join!(order_items(pool, &ids), order_shipments(pool, &ids))?;
-
+    let mut details = OrderDetails::of(pool, &ids).await?;
     Ok(rows
         .into_iter()
-        .map(|row| OrderRow {
-            number: row.number,
-            placed_on: row.placed_on,
-            status: row.status,
-            items: items.remove(&row.id).unwrap_or_default(),
-            shipments: shipments.remove(&row.id).unwrap_or_default(),
-            total: Money::new(row.total_minor, row.currency),
+        .map(|row| {
+            let total = Money::new(row.total_minor, row.currency);
+            details.row(row.id, row.number, row.placed_on, row.status, total)
         })
         .collect())
+}
+
+/// The items and shipments of a set of orders, to complete their rows with.
+struct OrderDetails {
+    items: HashMap<i64, Vec<OrderItem>>,
+    shipments: HashMap<i64, Vec<Shipment>>,
+}
+
+impl OrderDetails {
+    /// Reads the details of the orders `ids`, both kinds at once.
+    async fn of(pool: &PgPool, ids: &[i64]) -> sqlx::Result<Self> {
+        let (items, shipments) =
+            tokio::try_join!(order_items(pool, ids), order_shipments(pool, ids))?;
+        Ok(Self { items, shipments })
+    }
+
+    /// The complete row of order `id`.
+    fn row(
+        &mut self,
+        id: i64,
+        number: String,
+        placed_on: String,
+        status: String,
+        total: Money,
+    ) -> OrderRow {
+        OrderRow {
+            number,
+            placed_on,
+            status,
+            total,
+            items: self.items.remove(&id).unwrap_or_default(),
+            shipments: self.shipments.remove(&id).unwrap_or_default(),
+        }
+    }
 }
 
 /// The items of these orders by order id, priced in their order's currency.
@@ -151,16 +233,15 @@ async fn order_items(
     )
     .fetch_all(db)
     .await?;
-    let mut by_order: HashMap<i64, Vec<OrderItem>> = HashMap::new();
-    for row in rows {
-        by_order.entry(row.order_id).or_default().push(OrderItem {
+    Ok(group_by_order(rows.into_iter().map(|row| {
+        let item = OrderItem {
             sku: row.sku,
             name: row.name,
             quantity: row.quantity,
             unit_price: Money::new(row.unit_price_minor, row.currency),
-        });
-    }
-    Ok(by_order)
+        };
+        (row.order_id, item)
+    })))
 }
 
 /// The shipments of these orders by order id, oldest first.
@@ -181,15 +262,23 @@ async fn order_shipments(
     )
     .fetch_all(db)
     .await?;
-    let mut by_order: HashMap<i64, Vec<Shipment>> = HashMap::new();
-    for row in rows {
-        by_order.entry(row.order_id).or_default().push(Shipment {
+    Ok(group_by_order(rows.into_iter().map(|row| {
+        let shipment = Shipment {
             carrier: row.carrier,
             tracking_number: row.tracking_number,
             tracking_url: row.tracking_url,
             shipped_on: row.shipped_on,
             delivered_on: row.delivered_on,
-        });
+        };
+        (row.order_id, shipment)
+    })))
+}
+
+/// Collects `(order id, value)` pairs into lists per order, keeping their order.
+fn group_by_order<T>(pairs: impl Iterator<Item = (i64, T)>) -> HashMap<i64, Vec<T>> {
+    let mut by_order: HashMap<i64, Vec<T>> = HashMap::new();
+    for (order_id, value) in pairs {
+        by_order.entry(order_id).or_default().push(value);
     }
-    Ok(by_order)
+    by_order
 }

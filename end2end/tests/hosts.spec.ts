@@ -171,3 +171,25 @@ test("Lime Connect: an origin that is not the install's host cannot frame the ad
   // Nothing reached the host from the refused frame: no ready, no token request.
   expect(await hostLog(page)).not.toContain("add-on sent ready");
 });
+
+test("orders the conversation mentions are pinned at the top, flagged when another customer's", async ({ page }) => {
+  const own = await openConversation(page, 104);
+  await expectCustomer(own, "Kenji Sato");
+  const pinned = own.locator("[data-state=mentioned] tr.order");
+  await expect(pinned).toHaveCount(1);
+  await expect(pinned).toHaveAttribute("data-order", "1013");
+  await expect(pinned.locator("[data-state=other-customer]")).toHaveCount(0);
+
+  const friends = await openConversation(page, 105);
+  await expect(friends.locator("[data-state=no-orders]")).toBeVisible();
+  const flagged = friends.locator('[data-state=mentioned] tr.order[data-order="1004"]');
+  await expect(flagged.locator("[data-state=other-customer]")).toContainText("belongs to Jane Doe (C-1001)");
+});
+
+test("Lime Connect: an order named in a new message is pinned when the transcript comes", async ({ page }) => {
+  const app = await openConversation(page, 102, lime);
+  await expectCustomer(app, "Omar Haddad");
+  await expect(app.locator("[data-state=mentioned]")).toHaveCount(0);
+  await page.evaluate(() => (window as any).simulator.sendOperatorMessage("About order 1007: it is on its way", "plain_text"));
+  await expect(app.locator('[data-state=mentioned] tr.order[data-order="1007"]')).toBeVisible();
+});

@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { expectCustomer, hostLog, openConversation } from "./simulator";
+import { HISTORY_ROWS, expectCustomer, hostLog, openConversation } from "./simulator";
 
 const lime = { host: "lime" };
 
 test("Lime Connect: after ready, the context events show the customer, verified by the host's JWT", async ({ page }) => {
   const app = await openConversation(page, 101, lime);
   await expectCustomer(app, "Jane Doe");
-  await expect(app.locator("tr.order")).toHaveCount(5);
+  await expect(app.locator(HISTORY_ROWS)).toHaveCount(5);
   // Verified: the operator comes from Lime's JWT, checked by the server.
   await expect(app.locator("[data-state=unverified]")).toHaveCount(0);
   const log = await hostLog(page);

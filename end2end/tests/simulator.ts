@@ -22,3 +22,6 @@ export async function hostLog(page: Page): Promise<string> {
 export async function expectCustomer(app: FrameLocator, name: string) {
   await expect(app.locator(".customer h1")).toHaveText(name);
 }
+
+/** The rows of the customer's order history (not the orders pinned as mentioned). */
+export const HISTORY_ROWS = "table.orders:not(.mentioned) tr.order";

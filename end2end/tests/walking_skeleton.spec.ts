@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { APP_URL, FOREIGN_SIMULATOR_URL, SIMULATOR_URL } from "../playwright.config";
-import { expectCustomer, hostLog, openConversation } from "./simulator";
+import { HISTORY_ROWS, expectCustomer, hostLog, openConversation } from "./simulator";
 
 test("the framed panel shows the demo contact's customer and orders, newest first", async ({ page }) => {
   const violations: string[] = [];
@@ -10,7 +10,7 @@ test("the framed panel shows the demo contact's customer and orders, newest firs
   const app = await openConversation(page, 101);
   await expectCustomer(app, "Jane Doe");
   await expect(app.locator(".customer")).toContainText("matched by customer id");
-  const rows = app.locator("tr.order");
+  const rows = app.locator(HISTORY_ROWS);
   await expect(rows).toHaveCount(5);
   await expect(rows.first()).toContainText("1005");
   await expect(rows.first()).toContainText("2026-11-18");
@@ -30,7 +30,7 @@ test("the appContext posted at iframe load, before the wasm runs, is not lost", 
   });
   const app = await openConversation(page, 104);
   await expectCustomer(app, "Kenji Sato");
-  await expect(app.locator("tr.order").first()).toContainText("JPY 12,800");
+  await expect(app.locator(HISTORY_ROWS).first()).toContainText("JPY 12,800");
   // The context came from the inbox: the app never had to ask the host again.
   const log = await hostLog(page);
   expect(log).toContain("sent appContext for conversation 104");
@@ -57,7 +57,7 @@ test("each demo conversation shows its own state", async ({ page }) => {
   const phoneOnly = await openConversation(page, 102);
   await expectCustomer(phoneOnly, "Omar Haddad");
   await expect(phoneOnly.locator(".customer")).toContainText("matched by phone");
-  await expect(phoneOnly.locator("tr.order").first()).toContainText("GBP 15.00");
+  await expect(phoneOnly.locator(HISTORY_ROWS).first()).toContainText("GBP 15.00");
 
   const several = await openConversation(page, 103);
   await expect(several.locator("[data-state=several-matches]")).toContainText("2 customers match");

@@ -304,10 +304,10 @@ pub fn conversations() -> Vec<DemoConversation> {
                 Value::Null,
                 json!("C-1005"),
             ),
-            "Is my parcel on its way?",
+            "Is my parcel on its way? It is order #1013.",
         ),
         (
-            "Ana Costa: customer without orders",
+            "Ana Costa: no orders, mentions a friend's order",
             contact(
                 15,
                 "Ana Costa",
@@ -315,7 +315,7 @@ pub fn conversations() -> Vec<DemoConversation> {
                 Value::Null,
                 Value::Null,
             ),
-            "I want to place an order",
+            "I want to place an order like my friend's order 1004",
         ),
         (
             "Unknown visitor: no customer matches",

@@ -56,7 +56,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     }
 
     let simulator_addr = config.simulator_addr().map_err(anyhow::Error::msg)?;
-    let (trust, simulator_config) = trust(&config, leptos_options.site_addr, simulator_addr)?;
+    let (trust, simulator) = trust(&config, leptos_options.site_addr, simulator_addr)?;
 
     let (pool, _embedded) = connect(&config).await?;
     migrate(&pool).await?;
@@ -67,14 +67,14 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let app_listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
         .await
         .with_context(|| format!("binding {}", leptos_options.site_addr))?;
-    let simulator = match (simulator_addr, simulator_config) {
-        (Some(addr), Some(simulator_config)) => {
+    let simulator = match simulator {
+        Some((addr, simulator_config)) => {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding the simulator to {addr}"))?;
             Some((listener, simulator_config))
         }
-        _ => None,
+        None => None,
     };
     tracing::info!(installs = ?trust, "registered helpdesk installs");
     let app = startup::app_router(AppState {
@@ -89,12 +89,12 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 }
 
 /// The installs registry: from the installs file, plus the simulator's own installs when the
-/// simulator runs. Returns what the simulator needs to know about them.
+/// simulator runs. Returns, with the simulator's address, what it needs to know about them.
 fn trust(
     config: &ServeConfig,
     site_addr: std::net::SocketAddr,
     simulator_addr: Option<std::net::SocketAddr>,
-) -> anyhow::Result<(Trust, Option<SimulatorConfig>)> {
+) -> anyhow::Result<(Trust, Option<(std::net::SocketAddr, SimulatorConfig)>)> {
     let mut installs = match &config.installs {
         Some(path) => installs::load(path).map_err(anyhow::Error::msg)?,
         None => Vec::new(),
@@ -116,7 +116,7 @@ fn trust(
             lime_jwt_secret: lime.jwt_secret.clone().unwrap_or_default(),
         };
         installs.extend([chatwoot, akece, lime]);
-        config
+        (addr, config)
     });
     if installs.is_empty() && !config.uses_embedded_db() {
         anyhow::bail!(

@@ -48,19 +48,26 @@ pub fn test_install() -> Install {
 
 /// The given `test` install and the `other` one.
 pub fn trust_with(test: Install) -> Arc<Trust> {
+    Arc::new(registry(test))
+}
+
+/// The default installs, with sessions that last only `ttl`.
+pub fn trust_with_ttl(ttl: std::time::Duration) -> Arc<Trust> {
+    Arc::new(registry(test_install()).with_session_ttl(ttl))
+}
+
+fn registry(test: Install) -> Trust {
     let other = Install::new(
         "other",
         HostKind::Lime,
         OTHER_ORIGIN,
         Secret::new(OTHER_KEY),
     );
-    Arc::new(
-        Trust::new(
-            vec![test, other],
-            Secret::new("session-key-for-tests-0123456789abcdef"),
-        )
-        .expect("valid installs"),
+    Trust::new(
+        vec![test, other],
+        Secret::new("session-key-for-tests-0123456789abcdef"),
     )
+    .expect("valid installs")
 }
 
 /// A valid session of the `test` install, as the page would hold it.

@@ -238,6 +238,20 @@ async fn a_malformed_request_gets_400_not_a_5xx(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn too_many_or_too_long_mentioned_numbers_get_400(pool: PgPool) {
+    let app = TestApp::new(pool, "mentioned");
+    let many: Vec<String> = (0..21).map(|i| format!("{}", 1000 + i)).collect();
+    for mentioned in [json!(many), json!(["x".repeat(41)]), json!([""])] {
+        let mut body = panel_body(&app.session(), json!({"email": "jane@example.com"}));
+        body["request"]["mentioned"] = mentioned.clone();
+        let response = app.send(post_json("/api/panel", body)).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{mentioned}");
+        let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
+        assert!(matches!(error, PanelError::BadRequest(_)), "{error:?}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn an_oversized_body_is_refused_with_413(pool: PgPool) {
     let app = TestApp::new(pool, "oversized");
     let huge = "x".repeat(server::startup::MAX_BODY_BYTES + 1);
@@ -349,11 +363,7 @@ async fn server_rendered_html_is_compressed_when_the_browser_accepts_it(pool: Pg
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_expired_session_is_401(pool: PgPool) {
-    let trust = std::sync::Arc::new(
-        std::sync::Arc::try_unwrap(trust())
-            .expect("sole owner")
-            .with_session_ttl(std::time::Duration::from_secs(1)),
-    );
+    let trust = trust_with_ttl(std::time::Duration::from_secs(1));
     let app = TestApp::with(pool, options(&site_root("expired")), trust);
     let session = app.session();
     std::thread::sleep(std::time::Duration::from_millis(2_100));

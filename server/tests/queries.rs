@@ -78,9 +78,14 @@ async fn unknown_keys_match_nobody(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     demo(&pool).await;
-    let single = queries::panel(&pool, &keys(None, Some("jane@example.com"), None), None)
-        .await
-        .expect("query");
+    let single = queries::panel(
+        &pool,
+        &keys(None, Some("jane@example.com"), None),
+        None,
+        &[],
+    )
+    .await
+    .expect("query");
     assert_eq!(single.orders.len(), 5);
     assert_eq!(
         single.customer.map(|c| c.reference).as_deref(),
@@ -88,7 +93,9 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     );
 
     let lena = keys(None, Some("lena@example.com"), None);
-    let several = queries::panel(&pool, &lena, None).await.expect("query");
+    let several = queries::panel(&pool, &lena, None, &[])
+        .await
+        .expect("query");
     assert_eq!(several.matches.len(), 2);
     assert_eq!(several.customer, None);
     assert!(several.orders.is_empty());
@@ -98,7 +105,7 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
 async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgPool) {
     demo(&pool).await;
     let lena = keys(None, Some("lena@example.com"), None);
-    let chosen = queries::panel(&pool, &lena, Some("C-1004"))
+    let chosen = queries::panel(&pool, &lena, Some("C-1004"), &[])
         .await
         .expect("query");
     assert_eq!(
@@ -109,7 +116,7 @@ async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgP
     assert_eq!(chosen.matches.len(), 2, "the other match stays listed");
 
     // Another customer's reference opens nothing: the keys do not point at Jane.
-    let forged = queries::panel(&pool, &lena, Some("C-1001"))
+    let forged = queries::panel(&pool, &lena, Some("C-1001"), &[])
         .await
         .expect("query");
     assert_eq!(forged.customer, None);
@@ -121,7 +128,9 @@ async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
     demo(&pool).await;
     // A link written back to the host (custom field) plus the shared email.
     let linked = keys(Some("C-1005"), Some("lena@example.com"), None);
-    let panel = queries::panel(&pool, &linked, None).await.expect("query");
+    let panel = queries::panel(&pool, &linked, None, &[])
+        .await
+        .expect("query");
     assert_eq!(panel.matches.len(), 3);
     assert_eq!(
         panel.customer.map(|c| c.reference).as_deref(),
@@ -132,7 +141,7 @@ async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
     demo(&pool).await;
-    let panel = queries::panel(&pool, &keys(Some("C-1001"), None, None), None)
+    let panel = queries::panel(&pool, &keys(Some("C-1001"), None, None), None, &[])
         .await
         .expect("query");
     for order in &panel.orders {
@@ -209,4 +218,25 @@ async fn an_external_id_also_finds_a_customer_by_the_stores_reference(pool: PgPo
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].reference, "C-1003");
     assert_eq!(found[0].basis, MatchBasis::ExternalId);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers(pool: PgPool) {
+    demo(&pool).await;
+    let mentioned = ["1013".to_string(), "COVID-19".into(), "1004".into()];
+    let panel = queries::panel(&pool, &keys(Some("C-1005"), None, None), None, &mentioned)
+        .await
+        .expect("query");
+    let found: Vec<(&str, bool)> = panel
+        .mentioned
+        .iter()
+        .map(|m| (m.order.number.as_str(), m.other_customer))
+        .collect();
+    assert_eq!(
+        found,
+        [("1013", false), ("1004", true)],
+        "in the order mentioned"
+    );
+    assert_eq!(panel.mentioned[1].customer_reference, "C-1001");
+    assert_eq!(panel.mentioned[1].order.items.len(), 2);
 }

@@ -6,6 +6,7 @@ use orderpane::{
     contact_keys::ContactKeys,
     host::{HostKind, Theme},
     host_actions::ToastStatus,
+    references::mentioned_numbers,
 };
 
 use crate::api::{load_panel, renew_session, Panel, PanelError, PanelRequest};
@@ -23,7 +24,7 @@ mod view_memory;
 
 use actions::PanelActions;
 use customer::{CandidateList, CustomerHeader};
-use orders::OrderList;
+use orders::{MentionedOrders, OrderList};
 use view_memory::ViewMemory;
 
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
@@ -118,6 +119,14 @@ fn look_up_on_every_change(
     panel: RwSignal<Option<Result<Panel, PanelError>>>,
 ) {
     let context = bridge.context;
+    // Looked up again only when the set of numbers changes, not on every new message.
+    let mentioned = Memo::new(move |_| {
+        context.with(|c| {
+            c.as_ref()
+                .map(|c| mentioned_numbers(&c.transcript))
+                .unwrap_or_default()
+        })
+    });
     let latest_lookup = StoredValue::new(0_u64);
     // The session proof, its token renewed in place while the page stays open.
     let proof = StoredValue::new(None::<SessionProof>);
@@ -159,6 +168,7 @@ fn look_up_on_every_change(
                 .and_then(|c| c.id.clone()),
             host_token: host_token.clone(),
             chosen: chosen.get(),
+            mentioned: mentioned.get(),
         };
         // Keep what is shown while a new lookup runs for the same contact (a repeated
         // context, the agent's choice): no flash of "loading".
@@ -310,7 +320,7 @@ fn error_view(error: PanelError, retry: impl Fn() + 'static) -> AnyView {
     .into_any()
 }
 
-fn panel_view(panel: Panel) -> AnyView {
+fn panel_view(mut panel: Panel) -> AnyView {
     let unverified = (!panel.verified).then(|| {
         view! {
             <p class="unverified muted" data-state="unverified">
@@ -318,7 +328,13 @@ fn panel_view(panel: Panel) -> AnyView {
             </p>
         }
     });
-    view! { {unverified} {match_view(panel)} }.into_any()
+    let mentioned = std::mem::take(&mut panel.mentioned);
+    view! {
+        {unverified}
+        <MentionedOrders mentioned />
+        {match_view(panel)}
+    }
+    .into_any()
 }
 
 fn match_view(panel: Panel) -> AnyView {

@@ -4,7 +4,29 @@
 use leptos::prelude::*;
 
 use super::actions::PanelActions;
-use crate::api::OrderRow;
+use crate::api::{MentionedOrder, OrderRow};
+
+/// Orders the conversation names, pinned above everything else; an order of another
+/// customer than the one shown is flagged.
+#[component]
+pub fn MentionedOrders(mentioned: Vec<MentionedOrder>) -> impl IntoView {
+    (!mentioned.is_empty()).then(|| {
+        view! {
+            <table class="orders mentioned" data-state="mentioned">
+                <caption>"Mentioned in this conversation"</caption>
+                {mentioned
+                    .into_iter()
+                    .map(|m| {
+                        let owner = m
+                            .other_customer
+                            .then(|| format!("{} ({})", m.customer_name, m.customer_reference));
+                        view! { <OrderRows order=m.order other_owner=owner /> }
+                    })
+                    .collect_view()}
+            </table>
+        }
+    })
+}
 
 /// A compact table of orders: number, date, status, total. Choosing a row opens its details.
 #[component]
@@ -29,9 +51,13 @@ pub fn OrderList(orders: Vec<OrderRow>) -> impl IntoView {
     .into_any()
 }
 
-/// One order's row, and its details row while it is open.
+/// One order's row, and its details row while it is open. `other_owner` names the customer
+/// an order belongs to when that is not the customer shown.
 #[component]
-fn OrderRows(order: OrderRow) -> impl IntoView {
+fn OrderRows(
+    order: OrderRow,
+    #[prop(default = None)] other_owner: Option<String>,
+) -> impl IntoView {
     let actions = expect_context::<PanelActions>();
     let number = order.number.clone();
     let is_open = {
@@ -57,6 +83,13 @@ fn OrderRows(order: OrderRow) -> impl IntoView {
     let status_class = format!("status status-{}", order.status);
     let placed_on = order.placed_on.clone();
     let details = order.clone();
+    let flag = other_owner.map(|owner| {
+        view! {
+            <span class="flag" data-state="other-customer" title="Not this contact's customer">
+                "⚠ belongs to " {owner}
+            </span>
+        }
+    });
     view! {
         // A row group per order keeps each order's details next to it for screen readers.
         <tbody class="order-group">
@@ -68,6 +101,7 @@ fn OrderRows(order: OrderRow) -> impl IntoView {
                     <span class="badge" data-state="discussed" hidden=move || !discussed()>
                         "discussed"
                     </span>
+                    {flag}
                 </td>
                 <td>
                     <time datetime=placed_on>{order.placed_on.clone()}</time>
