@@ -77,8 +77,9 @@ pub struct Conversation {
 /// written out. Bounded in count and length, since they come from an untrusted page.
 pub type CustomFields = BTreeMap<String, String>;
 
-/// At most this many custom fields are kept from one object.
-pub const MAX_CUSTOM_FIELDS: usize = 64;
+/// At most this many custom fields are kept from one object (generous: a configured
+/// customer-id field must not be crowded out by the others).
+pub const MAX_CUSTOM_FIELDS: usize = 256;
 /// Custom field names and values longer than this (in characters) are dropped.
 pub const MAX_CUSTOM_FIELD_LEN: usize = 256;
 
@@ -339,12 +340,13 @@ fn lime_transcript(messages: Option<&Value>) -> Vec<TranscriptLine> {
         .collect()
 }
 
-/// The contact of a Chatwoot conversation object as its REST API returns it (from
-/// `meta.sender`), read with the same lenient rules as an appContext.
-pub fn chatwoot_conversation_contact(conversation: &Value) -> Contact {
+/// The context in a Chatwoot conversation object as its REST API returns it: the contact
+/// from `meta.sender` and the transcript from `messages`, read with the same lenient rules
+/// as an appContext.
+pub fn chatwoot_conversation_context(conversation: &Value) -> HostContext {
     let mut data = serde_json::Map::new();
     data.insert("conversation".into(), conversation.clone());
-    chatwoot_context(&Value::Object(data)).contact
+    chatwoot_context(&Value::Object(data))
 }
 
 /// Builds the context from the `data` of a Chatwoot-family appContext.
@@ -757,7 +759,8 @@ mod tests {
     fn custom_fields_are_bounded() {
         let many: serde_json::Map<String, Value> = (0..500)
             .map(|i| (format!("f{i}"), json!("v")))
-            .chain([("long".to_string(), json!("x".repeat(10_000)))])
+            // Sorts first, so only its length can drop it.
+            .chain([("a-long".to_string(), json!("x".repeat(10_000)))])
             .collect();
         let HostEvent::LimeContact(contact) =
             lime("contact_information", json!({ "customFieldData": many }))
@@ -765,7 +768,7 @@ mod tests {
             panic!("a contact");
         };
         assert_eq!(contact.custom_fields.len(), MAX_CUSTOM_FIELDS);
-        assert!(!contact.custom_fields.contains_key("long"));
+        assert!(!contact.custom_fields.contains_key("a-long"));
     }
 
     #[test]

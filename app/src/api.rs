@@ -278,16 +278,20 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
         None => None,
     };
     let agent = verified_operator.as_ref().or(request.agent.as_ref());
-    // With the helpdesk's API configured, the contact comes from the helpdesk, not the browser.
-    let (keys, verified) = match session.install.host_api() {
+    // With the helpdesk's API configured, the contact and the messages come from the
+    // helpdesk, not the browser: mentioned orders too, or they would open any order.
+    let (keys, mentioned, verified) = match session.install.host_api() {
         Some(api) => {
             let conversation = request.conversation_id.as_deref().unwrap_or_default();
             match api
                 .verify(conversation, agent.and_then(|a| a.id.as_deref()))
                 .await
             {
-                Ok(contact) => (
-                    contact.lookup_keys(session.install.customer_field.as_deref()),
+                Ok(context) => (
+                    context
+                        .contact
+                        .lookup_keys(session.install.customer_field.as_deref()),
+                    orderpane::references::mentioned_numbers(&context.transcript),
                     true,
                 ),
                 Err(crate::host_api::HostApiError::NotInAccount) => {
@@ -300,12 +304,16 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
                 }
             }
         }
-        None => (request.keys.clone(), verified_operator.is_some()),
+        None => (
+            request.keys.clone(),
+            request.mentioned.clone(),
+            verified_operator.is_some(),
+        ),
     };
     if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
     }
-    let lookup = queries::panel(&pool, &keys, request.chosen.as_deref(), &request.mentioned);
+    let lookup = queries::panel(&pool, &keys, request.chosen.as_deref(), &mentioned);
     let mut panel = match lookup.await {
         Ok(panel) => panel,
         Err(error) => {

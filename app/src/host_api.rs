@@ -5,7 +5,7 @@
 
 use std::{sync::OnceLock, time::Duration};
 
-use orderpane::host::{chatwoot_conversation_contact, Contact};
+use orderpane::host::{chatwoot_conversation_context, HostContext};
 use serde_json::Value;
 
 use crate::trust::Secret;
@@ -65,12 +65,12 @@ impl HostApi {
     }
 
     /// Reads the conversation and the account's agents, checks that the agent is one of
-    /// them, and returns the conversation's contact as the helpdesk knows it.
+    /// them, and returns the conversation (contact and messages) as the helpdesk knows it.
     pub async fn verify(
         &self,
         conversation_id: &str,
         agent_id: Option<&str>,
-    ) -> Result<Contact, HostApiError> {
+    ) -> Result<HostContext, HostApiError> {
         // Display ids are numbers; anything else could walk the URL path.
         if conversation_id.is_empty() || !conversation_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(HostApiError::NotInAccount);
@@ -92,7 +92,7 @@ impl HostApi {
         if !agent_known {
             return Err(HostApiError::NotInAccount);
         }
-        Ok(chatwoot_conversation_contact(&conversation?))
+        Ok(chatwoot_conversation_context(&conversation?))
     }
 
     async fn get(&self, path: &str) -> Result<Value, HostApiError> {

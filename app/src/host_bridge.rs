@@ -148,11 +148,16 @@ mod browser {
             (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
             _ => false,
         };
-        if !from_parent || event.origin() != host_origin {
-            debug(&format!(
-                "ignored a message from {} (not the host {host_origin})",
-                event.origin()
-            ));
+        let origin = event.origin();
+        let refused = if !from_parent {
+            Some("not the host's window".to_owned())
+        } else if origin != host_origin {
+            Some(format!("not the host origin {host_origin}"))
+        } else {
+            None
+        };
+        if let Some(reason) = refused {
+            debug(&format!("ignored a message from {origin} ({reason})"));
             return;
         }
         let data = event.data();

@@ -150,14 +150,31 @@ test.describe("Lime Connect", () => {
   });
 });
 
-test("Chatwoot: a message from the app's own window is ignored", async ({ page }) => {
+test("Chatwoot: messages from the host's origin but not its window, or from the app itself, are ignored", async ({ page }) => {
+  const ignored: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("orderpane: ignored a message from")) ignored.push(message.text());
+  });
+  const lookups: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/panel")) lookups.push(request.url());
+  });
   const app = await openConversation(page, 101);
   await expectCustomer(app, "Jane Doe");
+  const before = lookups.length;
+  const forged = JSON.stringify({ event: "appContext", data: { contact: { email: "lena@example.com" } } });
+  // A sibling frame on the host's own origin: right origin, wrong window.
+  await page.evaluate((message) => {
+    const sibling = document.createElement("iframe");
+    sibling.srcdoc = `<script>parent.document.getElementById("dashboard-app").contentWindow.postMessage(${JSON.stringify(message)}, "*")<\/script>`;
+    document.body.appendChild(sibling);
+  }, forged);
+  // The app's own window: wrong origin and wrong window.
   const frame = page.frames().find((f) => f.url().includes("install=simulator&"))!;
-  await frame.evaluate(() =>
-    window.postMessage(JSON.stringify({ event: "appContext", data: { contact: { email: "lena@example.com" } } }), "*"),
-  );
-  await page.waitForTimeout(500);
+  await frame.evaluate((message) => window.postMessage(message, "*"), forged);
+  await expect.poll(() => ignored.length).toBeGreaterThanOrEqual(2);
+  expect(ignored.some((line) => line.includes("from http://localhost:3300 (not the host's window)"))).toBe(true);
+  expect(lookups.length).toBe(before);
   await expectCustomer(app, "Jane Doe");
 });
 

@@ -239,3 +239,40 @@ async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_
         "Jane still matches by email, and is listed"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn verified_mentioned_orders_come_from_the_helpdesks_messages_not_the_browser(pool: PgPool) {
+    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    let helpdesk = MockServer::start().await;
+    let mut conversation = jane_conversation();
+    conversation["messages"] = json!([
+        {"id": 1, "content": "Where is order 1004?", "message_type": 0, "private": false}
+    ]);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/accounts/1/conversations/101"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(conversation))
+        .mount(&helpdesk)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/accounts/1/agents"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(agents()))
+        .mount(&helpdesk)
+        .await;
+    let app = app_verifying_against(pool, "mentioned", &helpdesk.uri());
+    let body = json!({"request": {
+        "session": app.session(),
+        "keys": {"email": "jane@example.com"},
+        "agent": {"id": "7", "name": "Sam Agent", "email": null},
+        "conversation_id": "101",
+        // Someone else's order, claimed by the browser: not looked up.
+        "mentioned": ["1013"],
+    }});
+    let response = app.send(post_json("/api/panel", body)).await;
+    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
+    let pinned: Vec<&str> = panel
+        .mentioned
+        .iter()
+        .map(|m| m.order.number.as_str())
+        .collect();
+    assert_eq!(pinned, ["1004"]);
+}

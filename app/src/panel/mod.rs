@@ -237,6 +237,8 @@ fn remember_the_view(bridge: HostBridge, actions: PanelActions) {
     });
     #[cfg(feature = "hydrate")]
     {
+        // Saved at once (scroll events come at most once a frame, and a write is cheap): the
+        // host may remove the frame right after the agent stops scrolling.
         let handle = window_event_listener(leptos::ev::scroll, move |_| {
             let y = window().scroll_y().unwrap_or_default();
             save(&move |m: &mut ViewMemory| m.scroll = y);

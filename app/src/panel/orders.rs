@@ -20,7 +20,7 @@ pub fn MentionedOrders(mentioned: Vec<MentionedOrder>) -> impl IntoView {
                         let owner = m
                             .other_customer
                             .then(|| format!("{} ({})", m.customer_name, m.customer_reference));
-                        view! { <OrderRows order=m.order other_owner=owner /> }
+                        view! { <OrderRows order=m.order other_owner=owner pinned=true /> }
                     })
                     .collect_view()}
             </table>
@@ -52,20 +52,27 @@ pub fn OrderList(orders: Vec<OrderRow>) -> impl IntoView {
 }
 
 /// One order's row, and its details row while it is open. `other_owner` names the customer
-/// an order belongs to when that is not the customer shown.
+/// an order belongs to when that is not the customer shown; a `pinned` row (mentioned in the
+/// conversation) opens on its own, not together with the same order in the history.
 #[component]
 fn OrderRows(
     order: OrderRow,
     #[prop(default = None)] other_owner: Option<String>,
+    #[prop(default = false)] pinned: bool,
 ) -> impl IntoView {
     let actions = expect_context::<PanelActions>();
-    let number = order.number.clone();
+    // What `selected` holds while this row is open.
+    let number = if pinned {
+        format!("pinned:{}", order.number)
+    } else {
+        order.number.clone()
+    };
     let is_open = {
         let number = number.clone();
         Memo::new(move |_| actions.selected.with(|s| s.as_ref() == Some(&number)))
     };
     let discussed = {
-        let number = number.clone();
+        let number = order.number.clone();
         move || actions.discussed().as_ref() == Some(&number)
     };
     let toggle = {
@@ -93,7 +100,7 @@ fn OrderRows(
     view! {
         // A row group per order keeps each order's details next to it for screen readers.
         <tbody class="order-group">
-            <tr class="order" class:open=is_open data-order=number.clone()>
+            <tr class="order" class:open=is_open data-order=order.number.clone()>
                 <td>
                     <button class="link" aria-expanded=move || is_open.get().to_string() on:click=toggle>
                         {order.number.clone()}
@@ -112,15 +119,16 @@ fn OrderRows(
                 <td class="num">{order.total.display()}</td>
             </tr>
             <Show when=move || is_open.get()>
-                <OrderDetails order=details.clone() />
+                <OrderDetails order=details.clone() detail_key=number.clone() />
             </Show>
         </tbody>
     }
 }
 
-/// What was ordered, how it travels, and what the agent can do with it.
+/// What was ordered, how it travels, and what the agent can do with it. `detail_key` tells this
+/// order's details apart from a pinned copy's.
 #[component]
-fn OrderDetails(order: OrderRow) -> impl IntoView {
+fn OrderDetails(order: OrderRow, detail_key: String) -> impl IntoView {
     let actions = expect_context::<PanelActions>();
     let number = order.number.clone();
     let reply_label = if actions.inserts_into_reply() {
@@ -175,7 +183,12 @@ fn OrderDetails(order: OrderRow) -> impl IntoView {
         .shipments
         .iter()
         .map(|s| {
-            let tracking = match &s.tracking_url {
+            // Only a web link: a stored `javascript:` URL must never become clickable.
+            let web_link = s
+                .tracking_url
+                .as_ref()
+                .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+            let tracking = match web_link {
                 Some(url) => view! {
                     <a href=url.clone() target="_blank" rel="noopener noreferrer">
                         {s.tracking_number.clone()}
@@ -201,7 +214,7 @@ fn OrderDetails(order: OrderRow) -> impl IntoView {
         view! { <li class="muted">"Not shipped yet."</li> }
     });
     view! {
-        <tr class="order-detail" data-order-detail=number>
+        <tr class="order-detail" data-order-detail=detail_key>
             <td colspan="4">
                 <h2>"Items"</h2>
                 <ul class="items">{items}</ul>

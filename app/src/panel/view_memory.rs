@@ -4,8 +4,9 @@
 //!
 //! A browser that blocks third-party cookies also denies `sessionStorage` to a cross-site
 //! iframe (Chromium throws `SecurityError`), and the helpdesk always frames us cross-site.
-//! There the memory goes into a partitioned cookie instead (`SameSite=None; Secure;
-//! Partitioned`, which such browsers still keep per top-level site) that lasts 12 hours.
+//! There the memory goes into one partitioned cookie instead (`SameSite=None; Secure;
+//! Partitioned`, which such browsers still keep per top-level site), for the last eight
+//! conversations and 12 hours.
 
 use serde::{Deserialize, Serialize};
 
@@ -70,43 +71,54 @@ fn storage() -> Option<web_sys::Storage> {
     leptos::prelude::window().session_storage().ok().flatten()
 }
 
-/// The fallback store: one small partitioned cookie per conversation.
+/// The fallback store: one partitioned cookie holding the views of the last few
+/// conversations (one cookie, so that it stays small in every request's headers).
 #[cfg(feature = "hydrate")]
 mod partitioned_cookie {
     use wasm_bindgen::JsCast;
 
-    /// Kept at most this long, so that old conversations do not pile up.
+    const NAME: &str = "orderpane_views";
+    /// Views of this many conversations are kept, the most recent ones.
+    const CONVERSATIONS: usize = 8;
+    /// Kept at most this long.
     const MAX_AGE_SECONDS: u32 = 12 * 60 * 60;
 
     fn document() -> Option<web_sys::HtmlDocument> {
         leptos::prelude::document().dyn_into().ok()
     }
 
-    fn encode(text: &str) -> String {
-        String::from(js_sys::encode_uri_component(text))
+    /// The stored `(key, value)` pairs, most recent first.
+    fn entries() -> Vec<(String, String)> {
+        let cookies = document().and_then(|d| d.cookie().ok()).unwrap_or_default();
+        cookies
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(NAME)?.strip_prefix('='))
+            .and_then(|value| js_sys::decode_uri_component(value).ok())
+            .and_then(|json| serde_json::from_str(&String::from(json)).ok())
+            .unwrap_or_default()
     }
 
     /// The value stored under `key`.
     pub(super) fn get(key: &str) -> Option<String> {
-        let cookies = document()?.cookie().ok()?;
-        let name = encode(key);
-        cookies.split("; ").find_map(|pair| {
-            let (n, value) = pair.split_once('=')?;
-            (n == name)
-                .then(|| js_sys::decode_uri_component(value).ok().map(String::from))
-                .flatten()
-        })
+        entries()
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
-    /// Stores `value` under `key`.
+    /// Stores `value` under `key`, as the most recent.
     pub(super) fn set(key: &str, value: &str) {
-        if let Some(document) = document() {
-            let cookie = format!(
-                "{}={}; Path=/; Max-Age={MAX_AGE_SECONDS}; SameSite=None; Secure; Partitioned",
-                encode(key),
-                encode(value)
-            );
-            let _ = document.set_cookie(&cookie);
-        }
+        let mut entries = entries();
+        entries.retain(|(k, _)| k != key);
+        entries.insert(0, (key.to_owned(), value.to_owned()));
+        entries.truncate(CONVERSATIONS);
+        let (Some(document), Ok(json)) = (document(), serde_json::to_string(&entries)) else {
+            return;
+        };
+        let cookie = format!(
+            "{NAME}={}; Path=/; Max-Age={MAX_AGE_SECONDS}; SameSite=None; Secure; Partitioned",
+            String::from(js_sys::encode_uri_component(&json))
+        );
+        let _ = document.set_cookie(&cookie);
     }
 }
