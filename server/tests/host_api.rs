@@ -54,11 +54,19 @@ fn agents() -> Value {
 /// A fake helpdesk with the conversation and the agents, and the app's `test` install
 /// configured to verify against it.
 async fn app_with_helpdesk(pool: PgPool, name: &str) -> (TestApp, MockServer) {
+    let helpdesk = helpdesk_serving(jane_conversation()).await;
+    let app = app_verifying_against(pool, name, &helpdesk.uri());
+    (app, helpdesk)
+}
+
+/// A fake helpdesk that has `conversation` as conversation 101 and the account's agents,
+/// and answers 404 to anything else.
+async fn helpdesk_serving(conversation: Value) -> MockServer {
     let helpdesk = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/accounts/1/conversations/101"))
         .and(header("api_access_token", API_TOKEN))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jane_conversation()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(conversation))
         .mount(&helpdesk)
         .await;
     Mock::given(method("GET"))
@@ -74,15 +82,20 @@ async fn app_with_helpdesk(pool: PgPool, name: &str) -> (TestApp, MockServer) {
         )
         .mount(&helpdesk)
         .await;
-    let app = app_verifying_against(pool, name, &helpdesk.uri());
-    (app, helpdesk)
+    helpdesk
 }
 
-fn app_verifying_against(pool: PgPool, name: &str, api_url: &str) -> TestApp {
+/// The `test` install, set to verify against the helpdesk at `api_url`.
+fn install_verifying_against(api_url: &str) -> app::trust::Install {
     let mut install = test_install();
     install.api_url = Some(api_url.to_owned());
     install.account_id = Some(1);
     install.api_token = Some(Secret::new(API_TOKEN));
+    install
+}
+
+fn app_verifying_against(pool: PgPool, name: &str, api_url: &str) -> TestApp {
+    let install = install_verifying_against(api_url);
     TestApp::with(pool, options(&site_root(name)), trust_with(install))
 }
 
@@ -204,24 +217,11 @@ async fn without_an_api_token_the_browsers_contact_is_used_and_marked_unverified
 #[sqlx::test(migrations = "../migrations")]
 async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_id(pool: PgPool) {
     server::demo_data::load_if_empty(&pool).await.expect("demo");
-    let helpdesk = MockServer::start().await;
     let mut conversation = jane_conversation();
     // Jane's email, but the contact is linked to Kenji's store account by the custom field.
     conversation["meta"]["sender"]["custom_attributes"] = json!({"store_customer_id": "C-1005"});
-    Mock::given(method("GET"))
-        .and(path("/api/v1/accounts/1/conversations/101"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(conversation))
-        .mount(&helpdesk)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/accounts/1/agents"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(agents()))
-        .mount(&helpdesk)
-        .await;
-    let mut install = test_install();
-    install.api_url = Some(helpdesk.uri());
-    install.account_id = Some(1);
-    install.api_token = Some(Secret::new(API_TOKEN));
+    let helpdesk = helpdesk_serving(conversation).await;
+    let mut install = install_verifying_against(&helpdesk.uri());
     install.customer_field = Some("store_customer_id".into());
     let app = TestApp::with(pool, options(&site_root("field")), trust_with(install));
 
@@ -243,21 +243,11 @@ async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_
 #[sqlx::test(migrations = "../migrations")]
 async fn verified_mentioned_orders_come_from_the_helpdesks_messages_not_the_browser(pool: PgPool) {
     server::demo_data::load_if_empty(&pool).await.expect("demo");
-    let helpdesk = MockServer::start().await;
     let mut conversation = jane_conversation();
     conversation["messages"] = json!([
         {"id": 1, "content": "Where is order 1004?", "message_type": 0, "private": false}
     ]);
-    Mock::given(method("GET"))
-        .and(path("/api/v1/accounts/1/conversations/101"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(conversation))
-        .mount(&helpdesk)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/accounts/1/agents"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(agents()))
-        .mount(&helpdesk)
-        .await;
+    let helpdesk = helpdesk_serving(conversation).await;
     let app = app_verifying_against(pool, "mentioned", &helpdesk.uri());
     let body = json!({"request": {
         "session": app.session(),
