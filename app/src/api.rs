@@ -139,6 +139,9 @@ pub struct Panel {
     /// True when the server read the contact from the helpdesk's API itself; false when it
     /// had to take the browser's word for it (no API token configured).
     pub verified: bool,
+    /// The ticket for this panel's push connection (live updates).
+    #[serde(default)]
+    pub live: Option<crate::live::LiveTicket>,
 }
 
 /// How many orders the panel shows at once.
@@ -157,6 +160,9 @@ pub struct PanelRequest {
     /// The conversation id, as the host gave it (written to the audit log).
     #[serde(default)]
     pub conversation_id: Option<String>,
+    /// The helpdesk's contact id, as the host gave it (for live updates about the contact).
+    #[serde(default)]
+    pub contact_id: Option<String>,
     /// Lime Connect: the JWT the host gave (`generate_jwt_token`), checked by the server.
     #[serde(default)]
     pub host_token: Option<String>,
@@ -280,6 +286,7 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     let agent = verified_operator.as_ref().or(request.agent.as_ref());
     // With the helpdesk's API configured, the contact and the messages come from the
     // helpdesk, not the browser: mentioned orders too, or they would open any order.
+    let mut contact_id = request.contact_id.clone();
     let (keys, mentioned, verified) = match session.install.host_api() {
         Some(api) => {
             let conversation = request.conversation_id.as_deref().unwrap_or_default();
@@ -287,13 +294,16 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
                 .verify(conversation, agent.and_then(|a| a.id.as_deref()))
                 .await
             {
-                Ok(context) => (
-                    context
-                        .contact
-                        .lookup_keys(session.install.customer_field.as_deref()),
-                    orderpane::references::mentioned_numbers(&context.transcript),
-                    true,
-                ),
+                Ok(context) => {
+                    contact_id = context.contact.id.clone();
+                    (
+                        context
+                            .contact
+                            .lookup_keys(session.install.customer_field.as_deref()),
+                        orderpane::references::mentioned_numbers(&context.transcript),
+                        true,
+                    )
+                }
                 Err(crate::host_api::HostApiError::NotInAccount) => {
                     tracing::warn!(install = %session.install.name, conversation, "context refused by the helpdesk");
                     return server::fail(PanelError::NotInAccount);
@@ -322,6 +332,12 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
         }
     };
     panel.verified = verified;
+    panel.live = server::live_ticket(
+        &session,
+        &panel,
+        request.conversation_id.clone(),
+        contact_id,
+    );
     let event = audit::AuditEvent {
         install: &session.install.name,
         session_id: &session.id,
@@ -387,6 +403,32 @@ mod server {
                 fail(PanelError::Unauthorized)
             }
         }
+    }
+
+    /// The push ticket for a panel: its customers, its conversation and contact. `None` (no
+    /// live updates, the panel still works) if it cannot be signed.
+    pub(super) fn live_ticket(
+        session: &Session,
+        panel: &super::Panel,
+        conversation: Option<String>,
+        contact: Option<String>,
+    ) -> Option<crate::live::LiveTicket> {
+        let mut customers: Vec<i64> = panel
+            .matches
+            .iter()
+            .map(|m| m.id)
+            .chain(panel.mentioned.iter().map(|m| m.customer_id))
+            .collect();
+        customers.sort_unstable();
+        customers.dedup();
+        let watching = crate::live::Watch {
+            customers,
+            conversation,
+            contact,
+        };
+        let trust = use_context::<Arc<Trust>>()?;
+        let ticket = trust.watch_ticket(session, watching.clone()).ok()?;
+        Some(crate::live::LiveTicket { ticket, watching })
     }
 
     /// Answers with `error` and the HTTP status that fits it (the typed error is the body).

@@ -37,6 +37,7 @@ pub async fn panel(
         orders,
         mentioned,
         verified: false,
+        live: None,
     })
 }
 

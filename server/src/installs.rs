@@ -58,6 +58,16 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
         if let Some(secret) = from_env(&install.jwt_secret_env)? {
             install.jwt_secret = Some(secret);
         }
+        if let Some(token) = from_env(&install.cable_pubsub_token_env)? {
+            install.cable_pubsub_token = Some(token);
+        }
+        if install.cable_url.is_some() && install.cable().is_none() {
+            return Err(format!(
+                "install {:?}: a socket (cable_url) needs a Chatwoot-family kind, account_id, \
+                 cable_user_id and a pubsub token, and a ws:// or wss:// URL",
+                install.name
+            ));
+        }
         let has_jwt_key = install.jwt_public_key.is_some() || install.jwt_secret.is_some();
         if has_jwt_key && install.host_jwt().is_none() {
             return Err(format!(

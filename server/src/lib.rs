@@ -11,6 +11,8 @@ pub mod embedded_db;
 pub mod health;
 /// The installs file: the helpdesks this server serves.
 pub mod installs;
+/// Live updates: store changes and helpdesk events pushed to open panels.
+pub mod live;
 /// Security headers added to every response.
 pub mod security_headers;
 /// A Chatwoot-style helpdesk page that frames the app, for development and browser tests.

@@ -11,7 +11,7 @@ use server::{
     config::{Cli, Command, DbAction, ServeConfig},
     demo_data,
     embedded_db::{EmbeddedPostgres, Lifetime},
-    installs,
+    installs, live,
     simulator::{self, SimulatorConfig},
     startup::{self, AppState},
 };
@@ -27,6 +27,9 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // The helpdesk sockets (wss://) need one process-wide TLS provider; name it rather than
+    // rely on which one the dependencies happen to enable.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     let result = match cli.command {
         None | Some(Command::Serve) => serve(cli.serve).await,
@@ -77,10 +80,22 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         None => None,
     };
     tracing::info!(installs = ?trust, "registered helpdesk installs");
+    let trust = Arc::new(trust);
+    let hub = live::LiveHub::new();
+    live::store_changes::spawn(pool.clone(), hub.clone());
+    live::host_sockets::spawn_all(trust.installs(), &hub);
+    // Push connections never end by themselves: end them when the server stops, or the
+    // graceful shutdown would wait for them.
+    let closing = hub.clone();
+    tokio::spawn(async move {
+        startup::shutdown_signal().await;
+        closing.close();
+    });
     let app = startup::app_router(AppState {
         leptos_options,
         pool: pool.clone(),
-        trust: Arc::new(trust),
+        trust,
+        live: hub,
     })
     .map_err(anyhow::Error::msg)?;
     startup::serve(app_listener, app, simulator).await?;

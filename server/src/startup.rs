@@ -41,6 +41,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// The registered installs and the session keys.
     pub trust: Arc<Trust>,
+    /// Live events on their way to open panels.
+    pub live: crate::live::LiveHub,
 }
 
 impl AppState {
@@ -61,11 +63,14 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
     // router is built in the same process, which is fine).
     let _ = any_spawner::Executor::init_tokio();
     let default_origins = state.trust.host_origins();
-    let per_address = GovernorConfigBuilder::default()
-        .per_millisecond(ADDRESS_REFILL_MS)
-        .burst_size(ADDRESS_BURST)
-        .finish()
-        .ok_or("invalid rate limit settings")?;
+    // One limiter for server functions and push connections alike.
+    let per_address = Arc::new(
+        GovernorConfigBuilder::default()
+            .per_millisecond(ADDRESS_REFILL_MS)
+            .burst_size(ADDRESS_BURST)
+            .finish()
+            .ok_or("invalid rate limit settings")?,
+    );
     let limiter = per_address.limiter().clone();
     // Forget addresses that have been quiet, so the limiter's memory stays flat.
     tokio::spawn(async move {
@@ -80,6 +85,10 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/", get(page))
+        .route(
+            app::live::LIVE_PATH,
+            get(crate::live::push::live).layer(GovernorLayer::new(per_address.clone())),
+        )
         .route(
             "/api/{*server_fn}",
             post(server_fn).layer(GovernorLayer::new(per_address)),

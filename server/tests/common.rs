@@ -111,6 +111,8 @@ pub struct TestApp {
     pub router: Router,
     /// The installs and session keys the router checks against.
     pub trust: Arc<Trust>,
+    /// The live-event hub the router's push connections listen to.
+    pub live: server::live::LiveHub,
 }
 
 impl TestApp {
@@ -126,10 +128,12 @@ impl TestApp {
 
     /// The app with the given settings and installs.
     pub fn with(pool: PgPool, options: LeptosOptions, trust: Arc<Trust>) -> Self {
+        let live = server::live::LiveHub::new();
         let router = app_router(AppState {
             leptos_options: options,
             pool,
             trust: trust.clone(),
+            live: live.clone(),
         })
         .expect("router")
         // What `into_make_service_with_connect_info` gives every request in production.
@@ -140,7 +144,11 @@ impl TestApp {
                 request
             },
         ));
-        Self { router, trust }
+        Self {
+            router,
+            trust,
+            live,
+        }
     }
 
     /// Sends one request.

@@ -17,6 +17,8 @@ use crate::page_session::SessionProof;
 mod actions;
 /// The customer header and the candidate list.
 mod customer;
+/// The push connection that keeps the panel live.
+mod live_updates;
 /// The order list and an order's details.
 mod orders;
 /// What the agent was looking at, per conversation, across page loads.
@@ -24,6 +26,7 @@ mod view_memory;
 
 use actions::PanelActions;
 use customer::{CandidateList, CustomerHeader};
+use live_updates::{follow_live_updates, LiveState};
 use orders::{MentionedOrders, OrderList};
 use view_memory::ViewMemory;
 
@@ -55,7 +58,9 @@ pub fn PanelPage() -> impl IntoView {
     // the server render always shows the waiting state. `None` while a lookup is in flight.
     let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
     let retry = Trigger::new();
-    look_up_on_every_change(bridge, keys, actions.chosen, retry, panel);
+    let live = LiveState::new();
+    look_up_on_every_change(bridge, keys, actions.chosen, live, retry, panel);
+    follow_live_updates(bridge, panel, live, retry);
     // Lime Connect shows problems as toasts too, where the operator looks.
     Effect::new(move |_| {
         if let Some(Err(error)) = panel.get() {
@@ -96,13 +101,40 @@ pub fn PanelPage() -> impl IntoView {
             .map(|text| view! { <p class="notice" role="status">{text}</p> })
     };
 
+    let status = move || {
+        live.status
+            .get()
+            .or_else(|| context.with(|c| c.as_ref()?.conversation.as_ref()?.status.clone()))
+    };
+    let offline = move || {
+        live.offline.get().then(|| {
+            view! {
+                <p class="offline muted" data-state="offline" role="status">
+                    "Offline: live updates paused, reconnecting…"
+                </p>
+            }
+        })
+    };
+
     view! {
         <main class="panel" class:dark=dark>
             <div class="toolbar">
                 <button class="refresh" title="Ask the helpdesk again and reload" on:click=refresh>
                     "Refresh"
                 </button>
+                {move || {
+                    status()
+                        .map(|status| {
+                            let text = format!("Conversation {status}");
+                            view! {
+                                <span class="conversation-status muted" data-status=status>
+                                    {text}
+                                </span>
+                            }
+                        })
+                }}
             </div>
+            {offline}
             {notice}
             {body}
         </main>
@@ -115,17 +147,24 @@ fn look_up_on_every_change(
     bridge: HostBridge,
     keys: Memo<Option<ContactKeys>>,
     chosen: RwSignal<Option<String>>,
+    live: LiveState,
     retry: Trigger,
     panel: RwSignal<Option<Result<Panel, PanelError>>>,
 ) {
     let context = bridge.context;
     // Looked up again only when the set of numbers changes, not on every new message.
+    // Numbers pushed live (newest) come before those of the host's transcript.
     let mentioned = Memo::new(move |_| {
+        let mut numbers = live.mentioned.get();
         context.with(|c| {
-            c.as_ref()
-                .map(|c| mentioned_numbers(&c.transcript))
-                .unwrap_or_default()
-        })
+            if let Some(c) = c {
+                numbers.extend(mentioned_numbers(&c.transcript));
+            }
+        });
+        let mut seen = std::collections::HashSet::new();
+        numbers.retain(|n| seen.insert(n.clone()));
+        numbers.truncate(orderpane::references::MAX_REFERENCES);
+        numbers
     });
     let latest_lookup = StoredValue::new(0_u64);
     // The session proof, its token renewed in place while the page stays open.
@@ -166,6 +205,7 @@ fn look_up_on_every_change(
                 .as_ref()
                 .and_then(|c| c.conversation.as_ref())
                 .and_then(|c| c.id.clone()),
+            contact_id: context.as_ref().and_then(|c| c.contact.id.clone()),
             host_token: host_token.clone(),
             chosen: chosen.get(),
             mentioned: mentioned.get(),

@@ -9,6 +9,8 @@ use std::{collections::HashMap, num::NonZeroU32, sync::Arc, time::Duration};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use orderpane::host::HostKind;
+
+use crate::live::Watch;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -77,6 +79,23 @@ pub struct Install {
     /// discussed ("Mark as discussed" on an order).
     #[serde(default)]
     pub order_field: Option<String>,
+    /// Chatwoot family: the real-time socket, e.g. `wss://app.chatwoot.com/cable`. With
+    /// `account_id`, `cable_user_id` and a pubsub token, the server listens to the account's
+    /// events and pushes the ones that matter to open panels.
+    #[serde(default)]
+    pub cable_url: Option<String>,
+    /// Chatwoot family: the user whose `pubsub_token` the socket uses (`GET /api/v1/profile`).
+    #[serde(default)]
+    pub cable_user_id: Option<i64>,
+    /// Chatwoot family: that user's `pubsub_token`.
+    #[serde(default)]
+    pub cable_pubsub_token: Option<Secret>,
+    /// Or: the environment variable that holds the pubsub token.
+    #[serde(default)]
+    pub cable_pubsub_token_env: Option<String>,
+    /// Seconds between `update_presence` messages on the socket (default 30).
+    #[serde(default)]
+    pub cable_presence_secs: Option<u64>,
 }
 
 impl Install {
@@ -99,6 +118,11 @@ impl Install {
             jwt_audience: None,
             customer_field: None,
             order_field: None,
+            cable_url: None,
+            cable_user_id: None,
+            cable_pubsub_token: None,
+            cable_pubsub_token_env: None,
+            cable_presence_secs: None,
         }
     }
 
@@ -120,6 +144,41 @@ impl Install {
             self.account_id?,
             self.api_token.clone()?,
         ))
+    }
+}
+
+/// Where a Chatwoot-family install's real-time socket is and whose token it uses.
+#[derive(Debug, Clone)]
+pub struct CableSettings {
+    /// `wss://…/cable`.
+    pub url: String,
+    /// The account whose events to hear.
+    pub account_id: i64,
+    /// The user the pubsub token belongs to.
+    pub user_id: i64,
+    /// That user's pubsub token.
+    pub pubsub_token: Secret,
+    /// Time between `update_presence` messages.
+    pub presence_interval: Duration,
+}
+
+impl Install {
+    /// The install's real-time socket, when it is a Chatwoot-family install with all of
+    /// `cable_url` (ws:// or wss://), `account_id`, `cable_user_id` and a pubsub token.
+    pub fn cable(&self) -> Option<CableSettings> {
+        let url = self.cable_url.as_deref()?;
+        let usable =
+            self.kind != HostKind::Lime && (url.starts_with("wss://") || url.starts_with("ws://"));
+        if !usable {
+            return None;
+        }
+        Some(CableSettings {
+            url: url.to_owned(),
+            account_id: self.account_id?,
+            user_id: self.cable_user_id?,
+            pubsub_token: self.cable_pubsub_token.clone()?,
+            presence_interval: Duration::from_secs(self.cable_presence_secs.unwrap_or(30).max(1)),
+        })
     }
 }
 
@@ -200,6 +259,21 @@ struct Claims {
     exp: u64,
 }
 
+/// A push connection's ticket: what it may hear, for one session of one install.
+#[derive(Debug, Serialize, Deserialize)]
+struct WatchClaims {
+    /// `<install>#live`, so a ticket is never taken for a session token or the reverse.
+    aud: String,
+    sid: String,
+    exp: u64,
+    watch: Watch,
+}
+
+/// The audience of an install's push tickets.
+fn live_audience(install: &Install) -> String {
+    format!("{}#live", install.name)
+}
+
 /// The registry of installs and the keys that sign their sessions.
 pub struct Trust {
     installs: HashMap<String, Arc<Install>>,
@@ -257,6 +331,11 @@ impl Trust {
     /// The install called `name`.
     pub fn install(&self, name: &str) -> Option<&Arc<Install>> {
         self.installs.get(name)
+    }
+
+    /// Every registered install.
+    pub fn installs(&self) -> impl Iterator<Item = &Arc<Install>> {
+        self.installs.values()
     }
 
     /// Every install's host origin, for the policy of responses that belong to no install.
@@ -333,6 +412,50 @@ impl Trust {
     pub fn renew(&self, session: &Session) -> Result<String, TrustError> {
         self.mint(&session.install, &session.id)
             .map_err(|_| TrustError::BadSession)
+    }
+
+    /// A ticket for the session's push connection, valid as long as a session token.
+    pub fn watch_ticket(&self, session: &Session, watch: Watch) -> Result<String, TrustError> {
+        let claims = WatchClaims {
+            aud: live_audience(&session.install),
+            sid: session.id.clone(),
+            exp: jsonwebtoken::get_current_timestamp() + self.session_ttl.as_secs(),
+            watch,
+        };
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&self.signing_key(&session.install)),
+        )
+        .map_err(|_| TrustError::BadSession)
+    }
+
+    /// Verifies a push ticket presented for `install_name` (counted against the session's
+    /// rate limit, like a call) and says what it may hear.
+    pub fn open_watch(
+        &self,
+        install_name: &str,
+        ticket: &str,
+    ) -> Result<(Arc<Install>, Watch), TrustError> {
+        let install = self
+            .installs
+            .get(install_name)
+            .ok_or(TrustError::BadSession)?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&[live_audience(install)]);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "aud"]);
+        let claims = jsonwebtoken::decode::<WatchClaims>(
+            ticket,
+            &DecodingKey::from_secret(&self.signing_key(install)),
+            &validation,
+        )
+        .map_err(|_| TrustError::BadSession)?
+        .claims;
+        if self.per_session.check_key(&claims.sid).is_err() {
+            return Err(TrustError::TooManyRequests);
+        }
+        Ok((install.clone(), claims.watch))
     }
 
     fn mint(&self, install: &Install, session_id: &str) -> jsonwebtoken::errors::Result<String> {

@@ -1,0 +1,67 @@
+//! Hears the store's change notifications (`LISTEN orderpane_customer_changed`, sent by the
+//! triggers of the `notify_customer_changes` migration) and publishes them to the hub.
+
+use std::time::Duration;
+
+use sqlx::{postgres::PgListener, PgPool};
+
+use super::hub::{LiveEvent, LiveHub};
+
+/// The channel the triggers notify, with the customer id as payload.
+pub const CHANNEL: &str = "orderpane_customer_changed";
+
+/// Longest wait between attempts to re-make a lost database link.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
+/// Listens until the process ends, re-making the link whenever it is lost. After a re-made
+/// link every panel reloads, since notifications sent meanwhile are gone.
+pub fn spawn(pool: PgPool, hub: LiveHub) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut retry = Duration::from_millis(500);
+        let mut first = true;
+        loop {
+            match listen(&pool).await {
+                Ok(mut listener) => {
+                    if !first {
+                        tracing::info!("store change notifications heard again");
+                        hub.publish(LiveEvent::Resync);
+                    }
+                    first = false;
+                    retry = Duration::from_millis(500);
+                    forward(&mut listener, &hub).await;
+                    tracing::warn!("lost the store's change notifications; reconnecting");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, ?retry, "cannot listen to store changes yet");
+                    first = false;
+                }
+            }
+            if pool.is_closed() {
+                return;
+            }
+            tokio::time::sleep(retry).await;
+            retry = (retry * 2).min(MAX_RETRY);
+        }
+    })
+}
+
+async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Publishes notifications until the link is lost.
+async fn forward(listener: &mut PgListener, hub: &LiveHub) {
+    // `try_recv` answers `None` when the connection was lost (rather than quietly
+    // reconnecting, as `recv` would): the caller then re-listens and tells panels to reload.
+    while let Ok(Some(notification)) = listener.try_recv().await {
+        match notification.payload().parse::<i64>() {
+            Ok(customer) => hub.publish(LiveEvent::CustomerChanged(customer)),
+            Err(_) => tracing::warn!(
+                payload = notification.payload(),
+                "ignored a store notification that is not a customer id"
+            ),
+        }
+    }
+}
