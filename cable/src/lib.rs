@@ -9,6 +9,9 @@ use std::time::Duration;
 mod backoff;
 mod client;
 mod events;
+/// A fake ActionCable server, for tests and the host simulator.
+#[cfg(feature = "fake")]
+pub mod fake;
 mod protocol;
 mod reaction;
 mod session;

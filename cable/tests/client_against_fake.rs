@@ -3,13 +3,11 @@
 //! Durations are scaled down (pings every 50 ms, stale after 300 ms) so the suite takes seconds;
 //! waits are generous so a busy machine does not make them flaky.
 
-mod support;
-
 use std::time::Duration;
 
+use cable::fake::FakeCable;
 use cable::{CableConfig, CableState, HostEvent};
 use serde_json::{json, Value};
-use support::FakeCable;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{timeout, Instant};
@@ -82,7 +80,7 @@ fn contact_updated(account_id: i64, contact_id: i64) -> Value {
 
 #[tokio::test]
 async fn subscribes_with_a_json_string_identifier_and_forwards_message_created() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 
@@ -122,7 +120,7 @@ async fn subscribes_with_a_json_string_identifier_and_forwards_message_created()
 
 #[tokio::test]
 async fn presence_is_sent_repeatedly_on_the_subscription() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 
@@ -152,7 +150,7 @@ async fn presence_is_sent_repeatedly_on_the_subscription() {
 
 #[tokio::test]
 async fn rejected_subscription_reconnects_without_waiting_for_the_timeout() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(CableConfig {
         subscribe_timeout: Duration::from_secs(30),
         ..config(&fake.url, "reject-me")
@@ -169,7 +167,7 @@ async fn rejected_subscription_reconnects_without_waiting_for_the_timeout() {
 
 #[tokio::test]
 async fn unanswered_subscription_times_out_and_reconnects() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(CableConfig {
         stale_after: Duration::from_secs(30),
         ..config(&fake.url, "silent-token")
@@ -196,7 +194,7 @@ async fn unanswered_subscription_times_out_and_reconnects() {
 
 #[tokio::test]
 async fn garbage_frames_are_skipped_on_the_same_connection() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 
@@ -232,7 +230,7 @@ async fn garbage_frames_are_skipped_on_the_same_connection() {
 
 #[tokio::test]
 async fn dropped_connection_reconnects_and_resubscribes() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 
@@ -255,7 +253,7 @@ async fn dropped_connection_reconnects_and_resubscribes() {
 
 #[tokio::test]
 async fn silent_server_is_detected_as_stale_and_replaced() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 
@@ -286,7 +284,7 @@ async fn silent_server_is_detected_as_stale_and_replaced() {
 
 #[tokio::test]
 async fn disconnect_with_reconnect_true_reconnects_promptly() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 
@@ -301,7 +299,7 @@ async fn disconnect_with_reconnect_true_reconnects_promptly() {
 
 #[tokio::test]
 async fn a_confirmed_subscription_resets_the_backoff() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     // Five rejections push the delay ceiling from 50 ms to 1.6 s before the sixth try succeeds.
     fake.reject_next_subscribes(5);
     let mut client = start(CableConfig {
@@ -326,7 +324,7 @@ async fn a_confirmed_subscription_resets_the_backoff() {
 
 #[tokio::test]
 async fn disconnect_with_reconnect_false_retries_only_at_the_slowest_pace() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(CableConfig {
         backoff_max: Duration::from_millis(600),
         ..config(&fake.url, "good-token")
@@ -351,7 +349,7 @@ async fn disconnect_with_reconnect_false_retries_only_at_the_slowest_pace() {
 
 #[tokio::test]
 async fn events_of_other_accounts_are_ignored() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 
@@ -377,7 +375,7 @@ async fn events_of_other_accounts_are_ignored() {
 
 #[tokio::test]
 async fn dropping_the_receiver_ends_the_task_and_closes_the_socket() {
-    let fake = FakeCable::start(PING_EVERY).await;
+    let fake = FakeCable::start(PING_EVERY).await.expect("fake server");
     let mut client = start(config(&fake.url, "good-token"));
     client.subscribed().await;
 

@@ -112,17 +112,27 @@ pub const SIMULATOR_CUSTOMER_FIELD: &str = "store_customer_id";
 /// The conversation custom field the simulator's Lime install records the discussed order in.
 pub const SIMULATOR_ORDER_FIELD: &str = "discussed_order";
 
+/// The helpdesk account of the simulator's conversations.
+pub const SIMULATOR_ACCOUNT_ID: i64 = 1;
+
 /// The installs the host simulator uses in development, on the simulator's origin, with
-/// secrets made up at start-up: `simulator` (Chatwoot), `simulator-akece` (Akece) and
-/// `simulator-lime` (Lime Connect, whose JWTs the simulator signs with the install's
-/// `jwt_secret`). All read and write the customer reference in a custom field.
-pub fn simulator_installs(origin: &str) -> [Install; 3] {
+/// secrets made up at start-up: `simulator` (Chatwoot, listening to the simulator's socket at
+/// `cable_url` when given), `simulator-akece` (Akece) and `simulator-lime` (Lime Connect, whose
+/// JWTs the simulator signs with the install's `jwt_secret`). All read and write the customer
+/// reference in a custom field.
+pub fn simulator_installs(origin: &str, cable_url: Option<&str>) -> [Install; 3] {
     let install = |name: &str, kind: HostKind| {
         let mut install = Install::new(name, kind, origin, Secret::new(random_id()));
         install.customer_field = Some(SIMULATOR_CUSTOMER_FIELD.into());
         install
     };
-    let chatwoot = install("simulator", HostKind::Chatwoot);
+    let mut chatwoot = install("simulator", HostKind::Chatwoot);
+    if let Some(url) = cable_url {
+        chatwoot.cable_url = Some(url.into());
+        chatwoot.account_id = Some(SIMULATOR_ACCOUNT_ID);
+        chatwoot.cable_user_id = Some(1);
+        chatwoot.cable_pubsub_token = Some(Secret::new(random_id()));
+    }
     let akece = install("simulator-akece", HostKind::Akece);
     let mut lime = install("simulator-lime", HostKind::Lime);
     lime.jwt_secret = Some(Secret::new(random_id()));

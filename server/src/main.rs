@@ -59,7 +59,18 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     }
 
     let simulator_addr = config.simulator_addr().map_err(anyhow::Error::msg)?;
-    let (trust, simulator) = trust(&config, leptos_options.site_addr, simulator_addr)?;
+    // The simulator's helpdesk socket (Chatwoot pings every 3 s).
+    let cable = match simulator_addr {
+        Some(_) => match cable::fake::FakeCable::start(Duration::from_secs(3)).await {
+            Ok(cable) => Some(Arc::new(cable)),
+            Err(error) => {
+                tracing::warn!(%error, "the simulator's helpdesk socket could not start");
+                None
+            }
+        },
+        None => None,
+    };
+    let (trust, simulator) = trust(&config, leptos_options.site_addr, simulator_addr, cable)?;
 
     let (pool, _embedded) = connect(&config).await?;
     migrate(&pool).await?;
@@ -109,13 +120,17 @@ fn trust(
     config: &ServeConfig,
     site_addr: std::net::SocketAddr,
     simulator_addr: Option<std::net::SocketAddr>,
+    cable: Option<Arc<cable::fake::FakeCable>>,
 ) -> anyhow::Result<(Trust, Option<(std::net::SocketAddr, SimulatorConfig)>)> {
     let mut installs = match &config.installs {
         Some(path) => installs::load(path).map_err(anyhow::Error::msg)?,
         None => Vec::new(),
     };
     let simulator = simulator_addr.map(|addr| {
-        let [chatwoot, akece, lime] = installs::simulator_installs(&simulator::public_origin(addr));
+        let [chatwoot, akece, lime] = installs::simulator_installs(
+            &simulator::public_origin(addr),
+            cable.as_ref().map(|cable| cable.url.as_str()),
+        );
         let url = |install: &app::trust::Install| {
             format!(
                 "{}?install={}&key={}",
@@ -129,6 +144,7 @@ fn trust(
             akece_app_url: url(&akece),
             lime_app_url: url(&lime),
             lime_jwt_secret: lime.jwt_secret.clone().unwrap_or_default(),
+            cable,
         };
         installs.extend([chatwoot, akece, lime]);
         (addr, config)

@@ -11,17 +11,24 @@
 //!   chat input, and contact and conversation custom fields that the add-on's actions
 //!   update (and that the host then sends again, as Lime does).
 //!
+//! The Chatwoot install also gets the helpdesk's real-time socket: a fake ActionCable server
+//! (`cable::fake`, pings every 3 s as Chatwoot does) that the page asks, through `POST
+//! /cable/event`, to broadcast the events a real helpdesk would send (a contact's new message,
+//! a status change).
+//!
 //! It is development tooling: `make run` and the browser tests use it; production does not.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc};
 
 use app::trust::Secret;
 use axum::{
     extract::{Query, State},
+    http::StatusCode,
     response::Html,
-    routing::get,
-    Router,
+    routing::{get, post},
+    Json, Router,
 };
+use cable::fake::FakeCable;
 use jsonwebtoken::{encode, get_current_timestamp, EncodingKey, Header};
 use serde::Deserialize;
 use serde_json::json;
@@ -39,6 +46,8 @@ pub struct SimulatorConfig {
     pub lime_app_url: String,
     /// The secret the Lime Connect install checks host JWTs with.
     pub lime_jwt_secret: Secret,
+    /// The helpdesk socket the Chatwoot install listens to, when it could be started.
+    pub cable: Option<Arc<FakeCable>>,
 }
 
 /// The origin a person opens the simulator at: `localhost`, so that it is a different site
@@ -53,6 +62,7 @@ pub fn router(config: SimulatorConfig) -> Router {
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route("/jwt", get(jwt))
+        .route("/cable/event", post(cable_event))
         .with_state(config)
 }
 
@@ -83,6 +93,27 @@ async fn jwt(State(config): State<SimulatorConfig>, Query(query): Query<JwtQuery
     .unwrap_or_default()
 }
 
+/// An event for the helpdesk socket, shaped by the page as Chatwoot shapes it.
+#[derive(Deserialize)]
+struct CableEvent {
+    event: String,
+    data: serde_json::Value,
+}
+
+/// Broadcasts an event on the simulator's helpdesk socket.
+async fn cable_event(
+    State(config): State<SimulatorConfig>,
+    Json(event): Json<CableEvent>,
+) -> StatusCode {
+    match &config.cable {
+        Some(cable) => {
+            cable.send_event(&event.event, event.data);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
 fn render_page(config: &SimulatorConfig) -> String {
     let conversations: Vec<_> = demo_data::conversations()
         .into_iter()
@@ -97,6 +128,7 @@ fn render_page(config: &SimulatorConfig) -> String {
         "limeAppUrl": config.lime_app_url,
         "customerField": crate::installs::SIMULATOR_CUSTOMER_FIELD,
         "orderField": crate::installs::SIMULATOR_ORDER_FIELD,
+        "accountId": crate::installs::SIMULATOR_ACCOUNT_ID,
         "conversations": conversations,
     })
     .to_string();
@@ -115,6 +147,7 @@ mod tests {
             akece_app_url: "http://127.0.0.1:3000/?install=simulator-akece&key=a".into(),
             lime_app_url: "http://127.0.0.1:3000/?install=simulator-lime&key=l".into(),
             lime_jwt_secret: Secret::new("jwt-secret"),
+            cable: None,
         }
     }
 

@@ -1,4 +1,5 @@
-//! A fake ActionCable server that follows HOSTS.md §1 closely enough to test the real client.
+//! A fake ActionCable server that follows HOSTS.md §1: for this crate's tests, and for the
+//! host simulator's socket (feature `fake`; production never starts it).
 //!
 //! On each connection it sends `{"type":"welcome"}`, then `{"type":"ping","message":<unix>}`
 //! every `ping_every`. A `subscribe` is answered according to the identifier's `pubsub_token`:
@@ -7,8 +8,6 @@
 //! (unless [`FakeCable::reject_next_subscribes`] says otherwise).
 //! Commands (events, garbage, drop, silence, disconnect) go to every open connection. Every
 //! text frame the client sends is recorded with its connection number and arrival time.
-
-#![allow(dead_code)] // each test binary uses a different part of the fake
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -86,10 +85,10 @@ pub struct FakeCable {
 }
 
 impl FakeCable {
-    /// Starts the server, pinging every `ping_every`.
-    pub async fn start(ping_every: Duration) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("ws://{}/cable", listener.local_addr().unwrap());
+    /// Starts the server on a free loopback port, pinging every `ping_every`.
+    pub async fn start(ping_every: Duration) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("ws://{}/cable", listener.local_addr()?);
         let state = Arc::new(Mutex::new(Snapshot::default()));
         let (commands, _) = broadcast::channel(64);
         let accept_task = tokio::spawn(accept_loop(
@@ -98,14 +97,15 @@ impl FakeCable {
             commands.clone(),
             ping_every,
         ));
-        Self {
+        Ok(Self {
             url,
             state,
             commands,
             accept_task,
-        }
+        })
     }
 
+    /// What the server has seen so far.
     pub fn snapshot(&self) -> Snapshot {
         self.state.lock().unwrap().clone()
     }
@@ -139,10 +139,12 @@ impl FakeCable {
         self.send_event_text(&json!({"event": name, "data": data}).to_string());
     }
 
+    /// Sends `text` as a text frame, as is (garbage, for tests).
     pub fn send_raw(&self, text: &str) {
         self.command(Command::Raw(text.to_owned()));
     }
 
+    /// Sends a binary frame.
     pub fn send_binary(&self, bytes: &[u8]) {
         self.command(Command::Binary(bytes.to_vec()));
     }
@@ -152,14 +154,17 @@ impl FakeCable {
         self.state.lock().unwrap().rejections_left = count;
     }
 
+    /// Closes every connection without a word.
     pub fn drop_connections(&self) {
         self.command(Command::Drop);
     }
 
+    /// Stops pinging and answering on every open connection.
     pub fn go_silent(&self) {
         self.command(Command::Silence);
     }
 
+    /// Sends ActionCable's `disconnect` frame, then closes.
     pub fn disconnect(&self, reason: &str, reconnect: bool) {
         self.command(Command::Disconnect {
             reason: reason.to_owned(),
@@ -170,6 +175,14 @@ impl FakeCable {
     fn command(&self, command: Command) {
         // No receiver just means no connection is open; the tests check for that themselves.
         let _ = self.commands.send(command);
+    }
+}
+
+impl std::fmt::Debug for FakeCable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeCable")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 

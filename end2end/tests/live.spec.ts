@@ -1,0 +1,50 @@
+import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
+import { HISTORY_ROWS, expectCustomer, hostLog, openConversation } from "./simulator";
+
+/** The browser tests' embedded database (started by the server under test). */
+function databaseUrl(): string {
+  return execFileSync("../target/release/server", ["db", "up", "--dir", "../target/e2e-db"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
+}
+
+/** Runs SQL straight against the store, as another service or a SQL console would. */
+function sql(statement: string) {
+  execFileSync("psql", [databaseUrl(), "-v", "ON_ERROR_STOP=1", "-qc", statement]);
+}
+
+test("a status change made in Postgres shows in the open panel within a second", async ({ page }) => {
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  const order = app.locator(`${HISTORY_ROWS}[data-order="1001"]`);
+  await expect(order).toContainText("delivered");
+  // The push connection is open once the page has its ticket; give it a moment to connect.
+  await page.waitForTimeout(500);
+  try {
+    sql("update orders set status = 'cancelled' where number = '1001'");
+    await expect(order).toContainText("cancelled", { timeout: 1_000 });
+  } finally {
+    sql("update orders set status = 'delivered' where number = '1001'");
+  }
+  await expect(order).toContainText("delivered", { timeout: 1_000 });
+});
+
+test("a message from the helpdesk socket that names another order pins it, and a status change shows", async ({ page }) => {
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  const pinned = app.locator('[data-state=mentioned] tr.order[data-order="1008"]');
+  await expect(app.locator(HISTORY_ROWS).first()).toBeVisible();
+  await expect(pinned).toHaveCount(0);
+  await page.waitForTimeout(500);
+  // The contact writes; the simulator's server sends message.created on its ActionCable socket,
+  // which Orderpane's server listens to.
+  await page.evaluate(() => (window as any).simulator.contactWrites("And my sister's order #1008 & the invoice?"));
+  await expect(pinned).toBeVisible({ timeout: 2_000 });
+  await expect(pinned).toContainText("Lena Fischer");
+  expect(await hostLog(page)).toContain("socket message.created → 204");
+
+  await page.evaluate(() => (window as any).simulator.setStatus("resolved"));
+  await expect(app.locator(".conversation-status")).toHaveText("Conversation resolved", { timeout: 2_000 });
+});
