@@ -7,7 +7,7 @@ export SQLX_OFFLINE := true
 # cargo-leptos bakes this into the release build; the same value lets `cargo run --release` reuse it.
 export LEPTOS_OUTPUT_NAME := orderpane
 
-.PHONY: run test watch tools db-up db-down sqlx-prepare audit
+.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live
 
 ## Build the release site and serve it: embedded database, demo store, host simulator.
 run: tools
@@ -40,3 +40,7 @@ sqlx-prepare:
 ## Print the newest audit events of the development database (or of DATABASE_URL).
 audit:
 	cargo run --quiet --release -p server -- audit
+
+## Measure what 1000 idle push connections cost the server (prints figures; not a test).
+bench-live: tools
+	scripts/bench-live.sh
