@@ -20,8 +20,7 @@ test("a status change made in Postgres shows in the open panel within a second",
   await expectCustomer(app, "Jane Doe");
   const order = app.locator(`${HISTORY_ROWS}[data-order="1001"]`);
   await expect(order).toContainText("delivered");
-  // The push connection is open once the page has its ticket; give it a moment to connect.
-  await page.waitForTimeout(500);
+  await expect(app.locator("main[data-live=open]")).toBeVisible();
   try {
     sql("update orders set status = 'cancelled' where number = '1001'");
     await expect(order).toContainText("cancelled", { timeout: 1_000 });
@@ -37,7 +36,7 @@ test("a message from the helpdesk socket that names another order pins it, and a
   const pinned = app.locator('[data-state=mentioned] tr.order[data-order="1008"]');
   await expect(app.locator(HISTORY_ROWS).first()).toBeVisible();
   await expect(pinned).toHaveCount(0);
-  await page.waitForTimeout(500);
+  await expect(app.locator("main[data-live=open]")).toBeVisible();
   // The contact writes; the simulator's server sends message.created on its ActionCable socket,
   // which Orderpane's server listens to.
   await page.evaluate(() => (window as any).simulator.contactWrites("And my sister's order #1008 & the invoice?"));
@@ -47,4 +46,27 @@ test("a message from the helpdesk socket that names another order pins it, and a
 
   await page.evaluate(() => (window as any).simulator.setStatus("resolved"));
   await expect(app.locator(".conversation-status")).toHaveText("Conversation resolved", { timeout: 2_000 });
+});
+
+test("while the push connection is down the panel says so, and catches up when it is back", async ({ page }) => {
+  await page.route("**/api/live?**", (route) => route.abort());
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  const offline = app.locator("[data-state=offline]");
+  await expect(offline).toBeVisible();
+  const order = app.locator(`${HISTORY_ROWS}[data-order="1003"]`);
+  await expect(order).toContainText("delivered");
+  try {
+    // Changed while nothing can be pushed…
+    sql("update orders set status = 'cancelled' where number = '1003'");
+    await page.waitForTimeout(500);
+    await expect(order).toContainText("delivered");
+    // …and caught up once the connection is back (EventSource retries by itself).
+    await page.unroute("**/api/live?**");
+    await expect(app.locator("main[data-live=open]")).toBeVisible();
+    await expect(offline).toHaveCount(0);
+    await expect(order).toContainText("cancelled");
+  } finally {
+    sql("update orders set status = 'delivered' where number = '1003'");
+  }
 });

@@ -15,6 +15,8 @@ pub struct LiveState {
     pub status: RwSignal<Option<String>>,
     /// True while the push connection is down (the panel may be behind).
     pub offline: RwSignal<bool>,
+    /// True while the push connection is open (shown as `data-live="open"` on the panel).
+    pub connected: RwSignal<bool>,
 }
 
 impl LiveState {
@@ -24,6 +26,7 @@ impl LiveState {
             mentioned: RwSignal::new(Vec::new()),
             status: RwSignal::new(None),
             offline: RwSignal::new(false),
+            connected: RwSignal::new(false),
         }
     }
 }
@@ -175,6 +178,7 @@ mod browser {
         on(
             "open",
             Box::new(move |_| {
+                live.connected.set(true);
                 // Back after a break: whatever changed meanwhile was not pushed.
                 if live.offline.get_untracked() {
                     live.offline.set(false);
@@ -186,6 +190,7 @@ mod browser {
         on(
             "error",
             Box::new(move |_| {
+                live.connected.set(false);
                 live.offline.set(true);
                 // CLOSED: the server refused the ticket (EventSource gives up then). Load the
                 // panel again, which brings a fresh ticket and so a new connection.

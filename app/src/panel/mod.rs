@@ -117,7 +117,11 @@ pub fn PanelPage() -> impl IntoView {
     };
 
     view! {
-        <main class="panel" class:dark=dark>
+        <main
+            class="panel"
+            class:dark=dark
+            data-live=move || if live.connected.get() { "open" } else { "closed" }
+        >
             <div class="toolbar">
                 <button class="refresh" title="Ask the helpdesk again and reload" on:click=refresh>
                     "Refresh"
