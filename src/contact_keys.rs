@@ -11,6 +11,10 @@ pub struct ContactKeys {
     pub email: Option<String>,
     /// The phone number, reduced to `+` and digits when it is written in international form.
     pub phone: Option<String>,
+    /// The phone number as written, when it is in national form ("0221 1234567"): the server
+    /// reads it with the install's default region (`phone_region`) into `phone`.
+    #[serde(default)]
+    pub phone_national: Option<String>,
 }
 
 impl ContactKeys {
@@ -23,13 +27,34 @@ impl ContactKeys {
                 .map(str::to_owned),
             email: email.and_then(normalize_email),
             phone: phone.and_then(normalize_international_phone),
+            phone_national: phone
+                .filter(|raw| normalize_international_phone(raw).is_none())
+                .and_then(national_phone_text),
         }
     }
 
     /// True when there is nothing to look a customer up by.
     pub fn is_empty(&self) -> bool {
-        self.external_id.is_none() && self.email.is_none() && self.phone.is_none()
+        self.external_id.is_none()
+            && self.email.is_none()
+            && self.phone.is_none()
+            && self.phone_national.is_none()
     }
+}
+
+/// The longest national phone text kept (longer is not a phone number).
+pub const MAX_NATIONAL_PHONE_LEN: usize = 32;
+
+/// A phone number in national form, trimmed; `None` unless it is only digits and the usual
+/// separators, with at least four digits.
+pub fn national_phone_text(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    let digits = trimmed.chars().filter(char::is_ascii_digit).count();
+    let phone_like = trimmed
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/'));
+    (phone_like && digits >= 4 && trimmed.len() <= MAX_NATIONAL_PHONE_LEN)
+        .then(|| trimmed.to_owned())
 }
 
 /// Trims and lower-cases an email address; `None` when it cannot be an address.
@@ -47,8 +72,8 @@ pub fn normalize_email(raw: &str) -> Option<String> {
 }
 
 /// Reduces a phone number written in international form ("+49 221 123-4567", "0049 …") to
-/// E.164 ("+492211234567"). National forms need a default region and are matched by the
-/// panel's phone normalisation instead; here they give `None`.
+/// E.164 ("+492211234567"). National forms need a default region, which only the server
+/// knows (see `ContactKeys::phone_national`); here they give `None`.
 pub fn normalize_international_phone(raw: &str) -> Option<String> {
     let trimmed = raw.trim();
     let rest = if let Some(rest) = trimmed.strip_prefix('+') {
@@ -98,6 +123,24 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn a_national_phone_is_kept_as_written_for_the_server() {
+        let keys = ContactKeys::from_raw(None, None, Some(" 0221 123-4567 "));
+        assert_eq!(keys.phone, None);
+        assert_eq!(keys.phone_national.as_deref(), Some("0221 123-4567"));
+        assert!(!keys.is_empty());
+        let international = ContactKeys::from_raw(None, None, Some("+49 221 1234567"));
+        assert_eq!(international.phone_national, None);
+        assert_eq!(
+            ContactKeys::from_raw(None, None, Some("call me")).phone_national,
+            None
+        );
+        assert_eq!(
+            ContactKeys::from_raw(None, None, Some("12")).phone_national,
+            None
+        );
     }
 
     #[test]

@@ -185,6 +185,10 @@ impl PanelRequest {
                 "at most {MAX_REFERENCES} mentioned orders are looked up"
             ));
         }
+        let national_phone = self.keys.phone_national.as_deref().unwrap_or_default();
+        if national_phone.len() > orderpane::contact_keys::MAX_NATIONAL_PHONE_LEN {
+            return Err("the contact's phone number is too long".into());
+        }
         if self
             .mentioned
             .iter()
@@ -320,6 +324,7 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
             verified_operator.is_some(),
         ),
     };
+    let keys = crate::phone::with_default_region(keys, session.install.phone_region.as_deref());
     if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
     }

@@ -42,6 +42,10 @@ pub mod host_api;
 #[cfg(feature = "ssr")]
 pub mod host_jwt;
 
+/// National phone numbers read with the install's region (server only).
+#[cfg(feature = "ssr")]
+pub mod phone;
+
 /// The audit log of lookups and actions (server only).
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -71,6 +71,11 @@ test("each demo conversation shows its own state", async ({ page }) => {
 
   const noKeys = await openConversation(page, 107);
   await expect(noKeys.locator("[data-state=no-keys]")).toBeVisible();
+
+  // "0221 123-4567" with the install's region DE is +492211234567, Jane's number.
+  const national = await openConversation(page, 108);
+  await expectCustomer(national, "Jane Doe");
+  await expect(national.locator(".customer")).toContainText("matched by phone");
 });
 
 test("an allowed origin can frame the app", async ({ page }) => {

@@ -333,6 +333,17 @@ pub fn conversations() -> Vec<DemoConversation> {
             contact(17, "Anonymous", Value::Null, Value::Null, Value::Null),
             "Hi",
         ),
+        (
+            "Jane Doe: phone written nationally (read with the install's region, DE)",
+            contact(
+                18,
+                "Jane (mobile)",
+                Value::Null,
+                json!("0221 123-4567"),
+                Value::Null,
+            ),
+            "Hallo, ist meine Bestellung unterwegs?",
+        ),
     ];
     entries
         .into_iter()

@@ -61,6 +61,14 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
         if let Some(token) = from_env(&install.cable_pubsub_token_env)? {
             install.cable_pubsub_token = Some(token);
         }
+        if let Some(region) = &install.phone_region {
+            if !app::phone::is_known_region(region) {
+                return Err(format!(
+                    "install {:?}: phone_region {region:?} is not a country code such as \"DE\"",
+                    install.name
+                ));
+            }
+        }
         if install.cable_url.is_some() && install.cable().is_none() {
             return Err(format!(
                 "install {:?}: a socket (cable_url) needs a Chatwoot-family kind, account_id, \
@@ -112,6 +120,8 @@ pub const SIMULATOR_CUSTOMER_FIELD: &str = "store_customer_id";
 /// The conversation custom field the simulator's Lime install records the discussed order in.
 pub const SIMULATOR_ORDER_FIELD: &str = "discussed_order";
 
+/// The country the simulator's contacts write national phone numbers for.
+pub const SIMULATOR_PHONE_REGION: &str = "DE";
 /// The helpdesk account of the simulator's conversations.
 pub const SIMULATOR_ACCOUNT_ID: i64 = 1;
 
@@ -124,6 +134,7 @@ pub fn simulator_installs(origin: &str, cable_url: Option<&str>) -> [Install; 3]
     let install = |name: &str, kind: HostKind| {
         let mut install = Install::new(name, kind, origin, Secret::new(random_id()));
         install.customer_field = Some(SIMULATOR_CUSTOMER_FIELD.into());
+        install.phone_region = Some(SIMULATOR_PHONE_REGION.into());
         install
     };
     let mut chatwoot = install("simulator", HostKind::Chatwoot);
@@ -206,6 +217,36 @@ mod tests {
             String::new(),
         ] {
             assert!(parse(&text, |_| None).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn phone_regions_and_sockets_are_checked() {
+        let chatwoot = "[[install]]\nname = \"a\"\nkind = \"chatwoot\"\n\
+                        host_origin = \"https://app.chatwoot.com\"\nsecret = \"0123456789abcdef\"\n";
+        let with = |extra: &str| format!("{chatwoot}{extra}");
+        let ok = parse(&with("phone_region = \"DE\"\n"), |_| None).expect("parses");
+        assert_eq!(ok[0].phone_region.as_deref(), Some("DE"));
+        assert!(parse(&with("phone_region = \"Germany\"\n"), |_| None).is_err());
+
+        let socket = "cable_url = \"wss://app.chatwoot.com/cable\"\naccount_id = 3\n\
+                      cable_user_id = 9\ncable_pubsub_token_env = \"PUBSUB\"\n";
+        let installs = parse(&with(socket), |name| {
+            (name == "PUBSUB").then(|| "token-from-env".into())
+        })
+        .expect("parses");
+        let cable = installs[0].cable().expect("a socket");
+        assert_eq!(
+            (cable.url.as_str(), cable.account_id, cable.user_id),
+            ("wss://app.chatwoot.com/cable", 3, 9)
+        );
+        assert_eq!(cable.pubsub_token.expose(), "token-from-env");
+        assert_eq!(cable.presence_interval.as_secs(), 30);
+        // Incomplete, or not a WebSocket URL: refused at start, not silently ignored.
+        let without_user = socket.replace("cable_user_id = 9\n", "");
+        let https = socket.replace("wss://", "https://");
+        for text in [with(&without_user), with(&https)] {
+            assert!(parse(&text, |_| Some("t".into())).is_err(), "{text}");
         }
     }
 }

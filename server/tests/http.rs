@@ -377,3 +377,26 @@ async fn an_expired_session_is_401(pool: PgPool) {
     let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
     assert_eq!(error, PanelError::Unauthorized);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_national_phone_is_read_with_the_installs_region(pool: PgPool) {
+    demo(&pool).await;
+    let national = json!({"phone_national": "0221 123-4567"});
+    // Without a region the number cannot be read: nothing to look up by.
+    let without = TestApp::new(pool.clone(), "phone-no-region");
+    assert_eq!(
+        without.panel(national.clone()).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let mut install = test_install();
+    install.phone_region = Some("DE".into());
+    let app = TestApp::with(
+        pool,
+        options(&site_root("phone-region")),
+        trust_with(install),
+    );
+    let panel = panel_of(app.panel(national).await).await;
+    let jane = panel.customer.expect("Jane, by +492211234567");
+    assert_eq!(jane.name, "Jane Doe");
+    assert_eq!(jane.basis, MatchBasis::Phone);
+}

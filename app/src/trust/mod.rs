@@ -79,6 +79,11 @@ pub struct Install {
     /// discussed ("Mark as discussed" on an order).
     #[serde(default)]
     pub order_field: Option<String>,
+    /// The country whose national phone numbers contacts write ("DE", "GB", "US", …): a
+    /// contact's "0221 1234567" is then read as that country's number (E.164) and matched.
+    /// Without it only international numbers ("+49 …", "0049 …") are matched.
+    #[serde(default)]
+    pub phone_region: Option<String>,
     /// Chatwoot family: the real-time socket, e.g. `wss://app.chatwoot.com/cable`. With
     /// `account_id`, `cable_user_id` and a pubsub token, the server listens to the account's
     /// events and pushes the ones that matter to open panels.
@@ -118,6 +123,7 @@ impl Install {
             jwt_audience: None,
             customer_field: None,
             order_field: None,
+            phone_region: None,
             cable_url: None,
             cable_user_id: None,
             cable_pubsub_token: None,
