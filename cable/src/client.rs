@@ -69,6 +69,7 @@ async fn run(
     let mut backoff = Backoff::new(config.backoff_base, config.backoff_max);
     loop {
         state.send_replace(CableState::Connecting);
+        let started = tokio::time::Instant::now();
         // A panic must not end the task: without a process-wide rustls CryptoProvider (the
         // binary has to enable rustls' `ring` or `aws-lc-rs` feature), tungstenite panics while
         // building its TLS config for a `wss://` URL.
@@ -91,7 +92,10 @@ async fn run(
             info!("cable: event receiver dropped; closing the socket and stopping");
             return;
         };
-        if was_subscribed {
+        // Only a connection that stayed up for a while was healthy: one that is confirmed and
+        // dropped at once, again and again, keeps backing off instead of reconnecting every
+        // second.
+        if was_subscribed && started.elapsed() >= config.stale_after {
             backoff.reset();
         }
         let delay = match pace {

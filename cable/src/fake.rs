@@ -25,13 +25,16 @@ use tokio_tungstenite::tungstenite::Message;
 pub struct Received {
     /// 1 for the first connection, 2 for the second, …
     pub connection: usize,
+    /// When it arrived.
     pub at: Instant,
+    /// The frame, parsed.
     pub json: Value,
 }
 
 /// What the fake has seen so far.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
+    /// Every text frame clients sent (the newest `MAX_RECORDED`).
     pub received: Vec<Received>,
     /// When each connection was accepted, in order.
     pub opened_at: Vec<Instant>,
@@ -43,7 +46,11 @@ pub struct Snapshot {
     rejections_left: usize,
 }
 
+/// Frames kept in [`Snapshot::received`]: the simulator runs for days.
+pub const MAX_RECORDED: usize = 10_000;
+
 impl Snapshot {
+    /// How many connections were accepted so far.
     pub fn connections(&self) -> usize {
         self.opened_at.len()
     }
@@ -251,16 +258,26 @@ async fn serve(
                 };
                 // Non-JSON from the client gets no reply, like ActionCable.
                 let Ok(json) = serde_json::from_str::<Value>(&text) else { continue };
-                state.lock().unwrap().received.push(Received {
-                    connection,
-                    at: Instant::now(),
-                    json: json.clone(),
-                });
+                {
+                    let mut state = state.lock().unwrap();
+                    if state.received.len() >= MAX_RECORDED {
+                        state.received.drain(..MAX_RECORDED / 10);
+                    }
+                    state.received.push(Received {
+                        connection,
+                        at: Instant::now(),
+                        json: json.clone(),
+                    });
+                }
                 if silent || json["command"] != "subscribe" {
                     continue;
                 }
                 let Some(identifier) = json["identifier"].as_str() else { continue };
                 let Ok(params) = serde_json::from_str::<Value>(identifier) else { continue };
+                // Unknown channels and duplicate subscribes get no reply (HOSTS.md).
+                if params["channel"] != "RoomChannel" || subscription.as_deref() == Some(identifier) {
+                    continue;
+                }
                 let token = params["pubsub_token"].as_str().unwrap_or_default();
                 let forced_reject = {
                     let mut state = state.lock().unwrap();
@@ -292,6 +309,8 @@ async fn serve(
                 let message = match command {
                     Ok(Command::Raw(text)) => Message::text(text),
                     Ok(Command::Binary(bytes)) => Message::binary(bytes),
+                    // Only a confirmed subscription hears events.
+                    Ok(Command::Event(_)) if subscription.is_none() => continue,
                     Ok(Command::Event(message)) => {
                         let identifier = Value::from(subscription.clone().unwrap_or_default());
                         Message::text(format!(r#"{{"identifier":{identifier},"message":{message}}}"#))

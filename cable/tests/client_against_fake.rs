@@ -1,4 +1,4 @@
-//! The real client (`cable::spawn`) against the fake ActionCable server in `support/`.
+//! The real client (`cable::spawn`) against the fake ActionCable server (`cable::fake`).
 //!
 //! Durations are scaled down (pings every 50 ms, stale after 300 ms) so the suite takes seconds;
 //! waits are generous so a busy machine does not make them flaky.
@@ -309,6 +309,8 @@ async fn a_confirmed_subscription_resets_the_backoff() {
     });
     client.subscribed().await;
     assert_eq!(fake.snapshot().connections(), 6);
+    // Healthy for longer than one staleness window (300 ms here): that earns the reset.
+    tokio::time::sleep(Duration::from_millis(400)).await;
 
     let disconnected_at = Instant::now();
     fake.disconnect("server_restart", true);

@@ -237,6 +237,18 @@ async fn a_bad_ticket_gets_a_readable_401(pool: PgPool) {
         assert!(text(response).await.contains("session"), "{url}");
     }
     assert_eq!(app.live.listeners(), 0);
+    // Nor is a ticket a session: it opens no panel.
+    let as_session = app::page_session::SessionProof {
+        install: "test".into(),
+        token: good,
+    };
+    let panel = app
+        .send(post_json(
+            "/api/panel",
+            panel_body(&as_session, json!({"email": "jane@example.com"})),
+        ))
+        .await;
+    assert_eq!(panel.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -55,9 +55,36 @@ mod browser {
     use crate::host_bridge::HostBridge;
     use crate::live::{event, Watch, LIVE_PATH};
 
-    /// After the server refused a ticket (expired, say), wait this long before loading the
-    /// panel again for a fresh one.
-    const RELOAD_AFTER_REFUSAL_MS: u64 = 2_000;
+    /// After the server refused a ticket (expired, say) the panel loads again for a fresh one,
+    /// first after about this long, doubling with each refusal in a row…
+    const FIRST_REFUSAL_DELAY_MS: f64 = 2_000.0;
+    /// …up to this long…
+    const MAX_REFUSAL_DELAY_MS: f64 = 60_000.0;
+    /// …and gives up after this many (a proxy that blocks event streams, say): the panel then
+    /// stays usable, marked offline, and Refresh still works.
+    const MAX_REFUSALS: u32 = 6;
+    /// Reloads that every open panel would make at once (after a server restart or a missed
+    /// notification) are spread over up to this long, so the store and the helpdesk's API are
+    /// not hit by all agents in the same second.
+    const SPREAD_MS: f64 = 5_000.0;
+
+    /// Why the connection is being made again.
+    #[derive(Clone, Copy)]
+    struct Reconnect {
+        /// Refusals in a row since the last open connection.
+        refusals: StoredValue<u32>,
+        /// True while a reload for a fresh ticket is under way: that reload catches up itself.
+        fresh_ticket: StoredValue<bool>,
+    }
+
+    /// Notifies `reload` after a random part of `spread_ms`.
+    fn reload_within(reload: Trigger, spread_ms: f64) {
+        let delay = (js_sys::Math::random() * spread_ms) as u64;
+        set_timeout(
+            move || reload.notify(),
+            std::time::Duration::from_millis(delay),
+        );
+    }
 
     /// An open EventSource and the listeners it needs kept alive.
     struct Source {
@@ -84,6 +111,10 @@ mod browser {
                 .with(|s| s.as_ref().map(|s| s.proof.install.clone()))
         });
         let current = StoredValue::new_local(None::<Source>);
+        let reconnect = Reconnect {
+            refusals: StoredValue::new(0),
+            fresh_ticket: StoredValue::new(false),
+        };
         Effect::new(move |_| {
             let ticket = panel.with(|p| p.as_ref()?.as_ref().ok()?.live.clone());
             let (Some(ticket), Some(install)) = (ticket, install.get()) else {
@@ -108,7 +139,7 @@ mod browser {
                 live.status.set(None);
             }
             current.set_value(None);
-            match open(&install, ticket.ticket, bridge, live, reload) {
+            match open(&install, ticket.ticket, bridge, live, reload, reconnect) {
                 Ok((events, listeners)) => current.set_value(Some(Source {
                     watching: ticket.watching,
                     events,
@@ -128,6 +159,7 @@ mod browser {
         bridge: HostBridge,
         live: LiveState,
         reload: Trigger,
+        reconnect: Reconnect,
     ) -> Result<(EventSource, Listeners), wasm_bindgen::JsValue> {
         let url = format!(
             "{LIVE_PATH}?install={}&ticket={}",
@@ -147,7 +179,10 @@ mod browser {
             }
         };
         on(event::CHANGED, Box::new(move |_| reload.notify()));
-        on(event::RESYNC, Box::new(move |_| reload.notify()));
+        on(
+            event::RESYNC,
+            Box::new(move |_| reload_within(reload, SPREAD_MS)),
+        );
         on(
             event::CONTACT,
             Box::new(move |_| {
@@ -172,6 +207,7 @@ mod browser {
                         known.retain(|n| *n != number);
                         known.insert(0, number);
                     }
+                    known.truncate(orderpane::references::MAX_REFERENCES);
                 });
             }),
         );
@@ -179,10 +215,16 @@ mod browser {
             "open",
             Box::new(move |_| {
                 live.connected.set(true);
-                // Back after a break: whatever changed meanwhile was not pushed.
+                reconnect.refusals.set_value(0);
+                let fresh_ticket = reconnect.fresh_ticket.get_value();
+                reconnect.fresh_ticket.set_value(false);
+                // Back after a break: whatever changed meanwhile was not pushed. (A reload for
+                // a fresh ticket has just caught up.)
                 if live.offline.get_untracked() {
                     live.offline.set(false);
-                    reload.notify();
+                    if !fresh_ticket {
+                        reload_within(reload, SPREAD_MS);
+                    }
                 }
             }),
         );
@@ -193,13 +235,25 @@ mod browser {
                 live.connected.set(false);
                 live.offline.set(true);
                 // CLOSED: the server refused the ticket (EventSource gives up then). Load the
-                // panel again, which brings a fresh ticket and so a new connection.
-                if source.ready_state() == EventSource::CLOSED {
-                    set_timeout(
-                        move || reload.notify(),
-                        std::time::Duration::from_millis(RELOAD_AFTER_REFUSAL_MS),
-                    );
+                // panel again, which brings a fresh ticket and so a new connection; back off
+                // when that keeps happening.
+                if source.ready_state() != EventSource::CLOSED {
+                    return;
                 }
+                let refusals = reconnect.refusals.get_value() + 1;
+                reconnect.refusals.set_value(refusals);
+                if refusals > MAX_REFUSALS {
+                    leptos::logging::warn!("live updates refused {refusals} times; giving up");
+                    return;
+                }
+                reconnect.fresh_ticket.set_value(true);
+                let ceiling = (FIRST_REFUSAL_DELAY_MS * 2f64.powi(refusals as i32 - 1))
+                    .min(MAX_REFUSAL_DELAY_MS);
+                let delay = ceiling * (0.5 + js_sys::Math::random() / 2.0);
+                set_timeout(
+                    move || reload.notify(),
+                    std::time::Duration::from_millis(delay as u64),
+                );
             }),
         );
         Ok((events, listeners))

@@ -394,20 +394,8 @@ impl Trust {
             .installs
             .get(install_name)
             .ok_or(TrustError::BadSession)?;
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_audience(&[install.name.as_str()]);
-        validation.leeway = 0;
-        validation.set_required_spec_claims(&["exp", "aud"]);
-        let claims = jsonwebtoken::decode::<Claims>(
-            token,
-            &DecodingKey::from_secret(&self.signing_key(install)),
-            &validation,
-        )
-        .map_err(|_| TrustError::BadSession)?
-        .claims;
-        if self.per_session.check_key(&claims.sid).is_err() {
-            return Err(TrustError::TooManyRequests);
-        }
+        let claims: Claims = self.decode(install, &install.name, token)?;
+        self.count_call(&claims.sid)?;
         Ok(Session {
             install: install.clone(),
             id: claims.sid,
@@ -447,21 +435,36 @@ impl Trust {
             .installs
             .get(install_name)
             .ok_or(TrustError::BadSession)?;
+        let claims: WatchClaims = self.decode(install, &live_audience(install), ticket)?;
+        self.count_call(&claims.sid)?;
+        Ok((install.clone(), claims.watch))
+    }
+
+    /// Verifies a token signed with `install`'s key for `audience` (no leeway on expiry).
+    fn decode<C: serde::de::DeserializeOwned>(
+        &self,
+        install: &Install,
+        audience: &str,
+        token: &str,
+    ) -> Result<C, TrustError> {
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_audience(&[live_audience(install)]);
+        validation.set_audience(&[audience]);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "aud"]);
-        let claims = jsonwebtoken::decode::<WatchClaims>(
-            ticket,
+        jsonwebtoken::decode::<C>(
+            token,
             &DecodingKey::from_secret(&self.signing_key(install)),
             &validation,
         )
-        .map_err(|_| TrustError::BadSession)?
-        .claims;
-        if self.per_session.check_key(&claims.sid).is_err() {
-            return Err(TrustError::TooManyRequests);
-        }
-        Ok((install.clone(), claims.watch))
+        .map(|data| data.claims)
+        .map_err(|_| TrustError::BadSession)
+    }
+
+    /// Counts a call against the session's rate limit.
+    fn count_call(&self, session_id: &str) -> Result<(), TrustError> {
+        self.per_session
+            .check_key(&session_id.to_owned())
+            .map_err(|_| TrustError::TooManyRequests)
     }
 
     fn mint(&self, install: &Install, session_id: &str) -> jsonwebtoken::errors::Result<String> {

@@ -68,7 +68,7 @@ impl LiveHub {
         self.closing.send_replace(true);
     }
 
-    /// How many push connections are open (for tests and the readiness page).
+    /// How many push connections are open (tests check that closed ones are freed).
     pub fn listeners(&self) -> usize {
         self.sender.receiver_count()
     }

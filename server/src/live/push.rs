@@ -33,8 +33,9 @@ use super::hub::{LiveEvent, LiveHub};
 /// server notice a page that has gone.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// How long EventSource waits before reconnecting after the connection drops.
-const RETRY: Duration = Duration::from_secs(2);
+/// How long EventSource waits before reconnecting after the connection drops: a random time
+/// in this range, so that after a restart the panels do not all come back in the same second.
+const RETRY_MS: std::ops::Range<u64> = 1_000..5_000;
 
 /// The push URL's query.
 #[derive(Deserialize)]
@@ -75,7 +76,11 @@ pub async fn live(
         receiver: hub.subscribe(),
         closing: hub.closing(),
     };
-    let first = stream::once(async { Ok(Event::default().retry(RETRY).comment("open")) });
+    let first = stream::once(async {
+        Ok(Event::default()
+            .retry(Duration::from_millis(rand::random_range(RETRY_MS)))
+            .comment("open"))
+    });
     Sse::new(first.chain(connection.events()))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response()
