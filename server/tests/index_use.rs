@@ -1,0 +1,143 @@
+//! Every lookup path is indexed: the panel's own queries run with sequential scans disabled
+//! (so the planner takes any usable index), and Postgres's statistics must show no sequential
+//! scan of a store table, and a use of each lookup index. On the demo's few rows a scan would be
+//! cheap; on a real store it is what makes a lookup slow, so this fails on one whatever the
+//! table's size. (Statistics, not EXPLAIN: they see the real queries, written once.)
+
+use app::queries;
+use orderpane::contact_keys::ContactKeys;
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    PgPool,
+};
+
+/// The tables that grow with the store (the store table itself has a row or two).
+const STORE_TABLES: &[&str] = &[
+    "customers",
+    "customer_identities",
+    "orders",
+    "order_items",
+    "shipments",
+];
+
+/// The index behind each lookup path: identity keys, the customer reference, a customer's
+/// newest orders, mentioned order numbers, an order's items and shipments.
+const LOOKUP_INDEXES: &[&str] = &[
+    "customer_identities_kind_value_customer_id_key",
+    "customers_reference",
+    "orders_customer_id_placed_at",
+    "orders_number",
+    "order_items_order_id",
+    "shipments_order_id",
+];
+
+/// Scans of each lookup index so far (a dropped index is simply missing).
+async fn index_scans(pool: &PgPool) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "select indexrelname::text, coalesce(idx_scan, 0) from pg_stat_user_indexes \
+         where indexrelname = any($1) order by indexrelname",
+    )
+    .bind(LOOKUP_INDEXES)
+    .fetch_all(pool)
+    .await
+    .expect("index statistics")
+}
+
+/// Sequential scans of each store table so far, as this connection's statistics say.
+async fn sequential_scans(pool: &PgPool) -> Vec<(String, i64)> {
+    // One connection: the lookups ran on it, so its pending statistics are flushed here.
+    sqlx::query("select pg_stat_force_next_flush()")
+        .execute(pool)
+        .await
+        .expect("flush");
+    sqlx::query("select pg_stat_clear_snapshot()")
+        .execute(pool)
+        .await
+        .expect("fresh snapshot");
+    sqlx::query_as(
+        "select relname::text, coalesce(seq_scan, 0) from pg_stat_user_tables \
+         where relname = any($1) order by relname",
+    )
+    .bind(STORE_TABLES)
+    .fetch_all(pool)
+    .await
+    .expect("statistics")
+}
+
+/// The tables (or indexes) scanned between two readings.
+fn scanned(before: &[(String, i64)], after: &[(String, i64)]) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(table, count)| {
+            before
+                .iter()
+                .any(|(was, earlier)| was == table && count > earlier)
+        })
+        .map(|(table, _)| table.clone())
+        .collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = pool
+        .max_connections(1)
+        .connect_with(connect.options([("enable_seqscan", "off")]))
+        .await
+        .expect("pool");
+    assert!(server::demo_data::load_if_empty(&pool)
+        .await
+        .expect("demo data"));
+    let keys = |id: Option<&str>, email: Option<&str>, phone: Option<&str>| {
+        ContactKeys::from_raw(id, email, phone)
+    };
+    let before = sequential_scans(&pool).await;
+    let indexes_before = index_scans(&pool).await;
+    let lookups = [
+        // Every key at once, with order numbers mentioned (one of another customer).
+        (
+            keys(
+                Some("C-1001"),
+                Some("jane@example.com"),
+                Some("+49 221 1234567"),
+            ),
+            None,
+            vec!["1004".to_owned(), "1008".to_owned(), "INV-404".to_owned()],
+        ),
+        // An external id that is the store's customer reference.
+        (keys(Some("C-1003"), None, None), None, vec![]),
+        // Several matches by email, and the agent's choice among them.
+        (
+            keys(None, Some("lena@example.com"), None),
+            Some("C-1004"),
+            vec![],
+        ),
+        // Phone only; nothing matching at all.
+        (keys(None, None, Some("+44 7700 900123")), None, vec![]),
+        (keys(None, Some("nobody@example.org"), None), None, vec![]),
+    ];
+    for (keys, chosen, mentioned) in &lookups {
+        queries::panel(&pool, keys, *chosen, mentioned)
+            .await
+            .expect("lookup");
+    }
+    let after = sequential_scans(&pool).await;
+    assert_eq!(
+        after.len(),
+        STORE_TABLES.len(),
+        "statistics for every table"
+    );
+    assert_eq!(scanned(&before, &after), Vec::<String>::new());
+    let mut used = scanned(&indexes_before, &index_scans(&pool).await);
+    used.sort();
+    let mut expected: Vec<String> = LOOKUP_INDEXES.iter().map(|i| i.to_string()).collect();
+    expected.sort();
+    assert_eq!(used, expected, "every lookup index is used");
+
+    // The check itself sees a scan when there is one (no index on an order's status).
+    sqlx::query("select count(*) from orders where status = 'pending'")
+        .execute(&pool)
+        .await
+        .expect("scan");
+    let scan = sequential_scans(&pool).await;
+    assert_eq!(scanned(&after, &scan), vec!["orders".to_owned()]);
+}
