@@ -33,35 +33,32 @@ const LOOKUP_INDEXES: &[&str] = &[
 
 /// Scans of each lookup index so far (a dropped index is simply missing).
 async fn index_scans(pool: &PgPool) -> Vec<(String, i64)> {
-    sqlx::query_as(
-        "select indexrelname::text, coalesce(idx_scan, 0) from pg_stat_user_indexes \
-         where indexrelname = any($1) order by indexrelname",
-    )
-    .bind(LOOKUP_INDEXES)
-    .fetch_all(pool)
-    .await
-    .expect("index statistics")
+    let sql = "select indexrelname::text, coalesce(idx_scan, 0) from pg_stat_user_indexes \
+               where indexrelname = any($1) order by indexrelname";
+    statistics(pool, sql, LOOKUP_INDEXES).await
 }
 
-/// Sequential scans of each store table so far, as this connection's statistics say.
+/// Sequential scans of each store table so far.
 async fn sequential_scans(pool: &PgPool) -> Vec<(String, i64)> {
+    let sql = "select relname::text, coalesce(seq_scan, 0) from pg_stat_user_tables \
+               where relname = any($1) order by relname";
+    statistics(pool, sql, STORE_TABLES).await
+}
+
+/// One statistics view's counts for `names`, as this connection sees them.
+async fn statistics(pool: &PgPool, sql: &str, names: &[&str]) -> Vec<(String, i64)> {
     // One connection: the lookups ran on it, so its pending statistics are flushed here.
-    sqlx::query("select pg_stat_force_next_flush()")
-        .execute(pool)
+    for step in [
+        "select pg_stat_force_next_flush()",
+        "select pg_stat_clear_snapshot()",
+    ] {
+        sqlx::query(step).execute(pool).await.expect(step);
+    }
+    sqlx::query_as(sql)
+        .bind(names)
+        .fetch_all(pool)
         .await
-        .expect("flush");
-    sqlx::query("select pg_stat_clear_snapshot()")
-        .execute(pool)
-        .await
-        .expect("fresh snapshot");
-    sqlx::query_as(
-        "select relname::text, coalesce(seq_scan, 0) from pg_stat_user_tables \
-         where relname = any($1) order by relname",
-    )
-    .bind(STORE_TABLES)
-    .fetch_all(pool)
-    .await
-    .expect("statistics")
+        .expect("statistics")
 }
 
 /// The tables (or indexes) scanned between two readings.
