@@ -48,6 +48,8 @@ create table payments (
     updated_at      timestamptz not null default now()
 );
 create index payments_customer_id_attempted_at on payments (customer_id, attempted_at desc, id desc);
+-- An order's payment state is read from its payments and refunds.
+create index payments_order_id on payments (order_id);
 
 create table refunds (
     id           bigint generated always as identity primary key,
@@ -63,6 +65,7 @@ create table refunds (
     updated_at   timestamptz not null default now()
 );
 create index refunds_customer_id_refunded_at on refunds (customer_id, refunded_at desc, id desc);
+create index refunds_order_id on refunds (order_id);
 
 create table subscriptions (
     id                  bigint generated always as identity primary key,
