@@ -176,15 +176,18 @@ async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn newest_orders_are_newest_first_and_limited(pool: PgPool) {
+async fn orders_are_newest_first(pool: PgPool) {
     demo(&pool).await;
     let jane = queries::matching_customers(&pool, &keys(Some("C-1001"), None, None))
         .await
         .expect("query")[0]
         .id;
-    let two = queries::newest_orders(&pool, jane, 2).await.expect("query");
-    let numbers: Vec<_> = two.iter().map(|o| o.number.as_str()).collect();
-    assert_eq!(numbers, ["1005", "1004"]);
+    let page = queries::orders_page(&pool, jane, None)
+        .await
+        .expect("query");
+    let numbers: Vec<_> = page.orders.iter().map(|o| o.number.as_str()).collect();
+    assert_eq!(numbers, ["1005", "1004", "1003", "1002", "1001"]);
+    assert_eq!(page.next, None, "five orders fit one page");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -198,7 +201,7 @@ async fn the_demo_store_loads_once_and_deterministically(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .expect("counts");
-    assert_eq!((customers, orders), (6, 13));
+    assert_eq!((customers, orders), (7, 58));
     let newest: String = sqlx::query_scalar(
         "select to_char(max(placed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from orders",
     )
