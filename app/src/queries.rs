@@ -53,8 +53,9 @@ pub async fn panel(
     })
 }
 
-/// The orders with these numbers, in the order given, flagged when they are not
-/// `shown_customer`'s. Numbers the store does not have are left out.
+/// The orders with these numbers, or billed by invoices with these numbers, in the order
+/// given, flagged when they are not `shown_customer`'s. Numbers the store does not have are
+/// left out.
 pub async fn mentioned_orders(
     pool: &PgPool,
     numbers: &[String],
@@ -63,14 +64,22 @@ pub async fn mentioned_orders(
     if numbers.is_empty() {
         return Ok(Vec::new());
     }
+    // A mentioned invoice number pins the order it bills.
     let rows = sqlx::query!(
         r#"
-        select o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address,
+        select distinct on (o.id)
+               o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address,
                to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!",
-               c.id as customer_id, c.reference, c.name
-          from orders o
+               c.id as customer_id, c.reference, c.name, m.mentioned as "mentioned!"
+          from (
+                select id, number as mentioned from orders where number = any($1)
+                union all
+                select order_id, number from invoices
+                 where number = any($1) and order_id is not null
+               ) m
+          join orders o on o.id = m.id
           join customers c on c.id = o.customer_id
-         where o.number = any($1)
+         order by o.id, array_position($1, m.mentioned)
         "#,
         numbers,
     )
@@ -78,9 +87,11 @@ pub async fn mentioned_orders(
     .await?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut details = OrderDetails::of(pool, &ids).await?;
-    let mut found: Vec<MentionedOrder> = rows
+    let mut found: Vec<(usize, MentionedOrder)> = rows
         .into_iter()
-        .map(|row| MentionedOrder {
+        .map(|row| {
+            let position = numbers.iter().position(|n| *n == row.mentioned);
+            (position.unwrap_or(usize::MAX), MentionedOrder {
             order: details.row(OrderHead {
                 id: row.id,
                 number: row.number,
@@ -94,9 +105,10 @@ pub async fn mentioned_orders(
             customer_name: row.name,
             other_customer: Some(row.customer_id) != shown_customer,
         })
+        })
         .collect();
-    found.sort_by_key(|m| numbers.iter().position(|n| *n == m.order.number));
-    Ok(found)
+    found.sort_by_key(|(position, _)| *position);
+    Ok(found.into_iter().map(|(_, order)| order).collect())
 }
 
 /// Which of the matches the panel shows: the only one; else the one matched by external id

@@ -226,7 +226,13 @@ async fn an_external_id_also_finds_a_customer_by_the_stores_reference(pool: PgPo
 #[sqlx::test(migrations = "../migrations")]
 async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers(pool: PgPool) {
     demo(&pool).await;
-    let mentioned = ["1013".to_string(), "COVID-19".into(), "1004".into()];
+    // An invoice number pins the order it bills.
+    let mentioned = [
+        "1013".to_string(),
+        "COVID-19".into(),
+        "INV-1003".into(),
+        "1004".into(),
+    ];
     let panel = queries::panel(&pool, &keys(Some("C-1005"), None, None), None, &mentioned)
         .await
         .expect("query");
@@ -237,9 +243,9 @@ async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers
         .collect();
     assert_eq!(
         found,
-        [("1013", false), ("1004", true)],
+        [("1013", false), ("1003", true), ("1004", true)],
         "in the order mentioned"
     );
-    assert_eq!(panel.mentioned[1].customer_reference, "C-1001");
-    assert_eq!(panel.mentioned[1].order.items.len(), 2);
+    assert_eq!(panel.mentioned[2].customer_reference, "C-1001");
+    assert_eq!(panel.mentioned[2].order.items.len(), 2);
 }
