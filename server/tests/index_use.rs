@@ -113,7 +113,7 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
         (keys(None, Some("nobody@example.org"), None), None, vec![]),
     ];
     for (keys, chosen, mentioned) in &lookups {
-        queries::panel(&pool, keys, *chosen, mentioned)
+        queries::panel(&pool, keys, None, *chosen, mentioned)
             .await
             .expect("lookup");
     }

@@ -21,6 +21,8 @@ mod customer;
 mod live_updates;
 /// The order list and an order's details.
 mod orders;
+/// The customer search, linking and unlinking.
+mod search;
 /// What the agent was looking at, per conversation, across page loads.
 mod view_memory;
 
@@ -28,6 +30,7 @@ use actions::PanelActions;
 use customer::{CandidateList, CustomerHeader};
 use live_updates::{follow_live_updates, LiveState};
 use orders::{MentionedOrders, OrderList};
+use search::{CustomerSearch, SearchContext, SearchOffer};
 use view_memory::ViewMemory;
 
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
@@ -174,6 +177,12 @@ fn look_up_on_every_change(
     // The session proof, its token renewed in place while the page stays open.
     let proof = StoredValue::new(None::<SessionProof>);
     Effect::new(move |_| keep_session_fresh(proof));
+    // The customer search shares the session proof and reloads the panel after a link.
+    provide_context(SearchContext {
+        bridge,
+        proof,
+        reload: retry,
+    });
     // The Lime token a lookup was already retried for, so an invalid token is renewed once.
     let renewed_after = StoredValue::new(None::<String>);
     Effect::new(move |_| {
@@ -393,14 +402,23 @@ fn match_view(panel: Panel) -> AnyView {
                 .collect();
             view! {
                 <CustomerHeader customer others />
+                <SearchOffer label="Not this customer? Search" />
                 <OrderList orders=panel.orders />
             }
             .into_any()
         }
-        None if panel.matches.is_empty() => state(
-            "no-match",
-            "No customer in the store matches this contact's email, phone or customer id.",
-        ),
-        None => view! { <CandidateList candidates=panel.matches /> }.into_any(),
+        None if panel.matches.is_empty() => view! {
+            {state(
+                "no-match",
+                "No customer in the store matches this contact's email, phone or customer id. Search the store and link the right one:",
+            )}
+            <CustomerSearch />
+        }
+        .into_any(),
+        None => view! {
+            <CandidateList candidates=panel.matches />
+            <SearchOffer label="None of these? Search" />
+        }
+        .into_any(),
     }
 }
