@@ -25,6 +25,8 @@ mod store;
 mod terms;
 
 #[cfg(feature = "ssr")]
+pub use store::search;
+#[cfg(feature = "ssr")]
 pub use terms::SearchTerms;
 
 /// The shortest search, in characters (one letter would list half the store).
