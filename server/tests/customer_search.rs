@@ -286,6 +286,13 @@ async fn a_link_is_kept_and_the_next_lookup_shows_it_first(pool: PgPool) {
         Some("C-1002")
     );
 
+    // A contact linked to the customer its key matches too: listed once, as linked.
+    let jane_id = customer_id(&pool, "C-1001").await;
+    link(&app, "11", jane_id).await;
+    let jane = panel(&app, "11", json!({"email": "jane@example.com"})).await;
+    assert_eq!(jane.matches.len(), 1);
+    assert_eq!(jane.matches[0].basis, MatchBasis::Linked);
+
     // Linking again replaces the link.
     let lena = customer_id(&pool, "C-1003").await;
     link(&app, "16", lena).await;
