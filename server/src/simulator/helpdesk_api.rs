@@ -74,37 +74,46 @@ impl HelpdeskApi {
         let mut contact = demo_data::conversations()
             .into_iter()
             .map(|c| c.data["contact"].clone())
-            .find(|contact| contact["id"].to_string() == id)?;
+            .find(|contact| has_id(contact, id))?;
         self.merge_attributes(&mut contact);
         Some(contact)
+    }
+
+    /// The attributes written so far (a panicked writer left nothing half-done: a map insert).
+    fn written(&self) -> std::sync::MutexGuard<'_, HashMap<String, Map<String, Value>>> {
+        self.attributes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Puts the attributes written to `contact` into its `custom_attributes`.
     fn merge_attributes(&self, contact: &mut Value) {
         let id = contact["id"].to_string();
-        let written = match self.attributes.lock() {
-            Ok(attributes) => attributes.get(&id).cloned().unwrap_or_default(),
-            Err(poisoned) => poisoned.into_inner().get(&id).cloned().unwrap_or_default(),
-        };
+        let written = self.written().get(&id).cloned().unwrap_or_default();
         if let Some(own) = contact["custom_attributes"].as_object_mut() {
             own.extend(written);
         }
     }
 
-    /// Refuses calls without the right token and calls for another account.
-    fn check(&self, headers: &HeaderMap, account: &str) -> Result<(), Response> {
+    /// The answer to a call without the right token or for another account; `None` for a
+    /// call that may go on.
+    fn refusal(&self, headers: &HeaderMap, account: &str) -> Option<Response> {
         let token = headers
             .get("api_access_token")
             .and_then(|value| value.to_str().ok());
         if token != Some(self.token.expose()) {
             let body = json!({"errors": ["You need to sign in or sign up before continuing."]});
-            return Err((StatusCode::UNAUTHORIZED, Json(body)).into_response());
+            return Some((StatusCode::UNAUTHORIZED, Json(body)).into_response());
         }
-        if account != SIMULATOR_ACCOUNT_ID.to_string() {
-            return Err(not_found());
-        }
-        Ok(())
+        (account.parse() != Ok(SIMULATOR_ACCOUNT_ID)).then(not_found)
     }
+}
+
+/// Whether the demo object's numeric `id` is `id`.
+fn has_id(object: &Value, id: &str) -> bool {
+    object["id"]
+        .as_i64()
+        .is_some_and(|own| id.parse() == Ok(own))
 }
 
 fn not_found() -> Response {
@@ -117,13 +126,13 @@ async fn conversation(
     Path((account, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = api.check(&headers, &account) {
+    if let Some(refused) = api.refusal(&headers, &account) {
         return refused;
     }
     let found = demo_data::conversations()
         .into_iter()
         .map(|c| c.data["conversation"].clone())
-        .find(|conversation| conversation["id"].to_string() == id);
+        .find(|conversation| has_id(conversation, &id));
     match found {
         Some(mut conversation) => {
             api.merge_attributes(&mut conversation["meta"]["sender"]);
@@ -138,7 +147,7 @@ async fn agents(
     Path(account): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = api.check(&headers, &account) {
+    if let Some(refused) = api.refusal(&headers, &account) {
         return refused;
     }
     Json(json!([
@@ -154,7 +163,7 @@ async fn contact(
     Path((account, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = api.check(&headers, &account) {
+    if let Some(refused) = api.refusal(&headers, &account) {
         return refused;
     }
     match api.contact(&id) {
@@ -170,28 +179,22 @@ async fn update_contact(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    if let Err(refused) = api.check(&headers, &account) {
+    if let Some(refused) = api.refusal(&headers, &account) {
         return refused;
     }
-    if api.contact(&id).is_none() {
+    // Attributes are kept under the contact's own id ("016" is contact 16 too).
+    let Some(key) = api.contact(&id).map(|contact| contact["id"].to_string()) else {
         return not_found();
-    }
+    };
     let Some(changes) = body.get("custom_attributes").and_then(Value::as_object) else {
         let body = json!({"message": "custom_attributes must be an object"});
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
     };
     tracing::info!(contact = %id, ?changes, "simulator helpdesk: contact attributes updated");
-    match api.attributes.lock() {
-        Ok(mut attributes) => attributes
-            .entry(id.clone())
-            .or_default()
-            .extend(changes.clone()),
-        Err(poisoned) => poisoned
-            .into_inner()
-            .entry(id.clone())
-            .or_default()
-            .extend(changes.clone()),
-    }
+    api.written()
+        .entry(key)
+        .or_default()
+        .extend(changes.clone());
     match api.contact(&id) {
         Some(contact) => Json(json!({ "payload": contact })).into_response(),
         None => not_found(),
