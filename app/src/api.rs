@@ -274,7 +274,7 @@ fn answer_as_bad_request() -> bool {
 /// newest orders. One round trip for the whole panel; audited.
 #[server(prefix = "/api", endpoint = "panel", input = Json)]
 pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
-    use crate::{audit, queries};
+    use crate::{audit, customer_search::HelpdeskContact, queries};
 
     let (session, pool) = server::authorize(&request.session)?;
     if let Err(problem) = request.validate() {
@@ -333,13 +333,11 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
         return server::fail(PanelError::NoContactKeys);
     }
     // The customer an agent linked to this contact (customer search) is found by its id.
-    let linked_to =
-        contact_id
-            .as_deref()
-            .map(|contact_id| crate::customer_search::HelpdeskContact {
-                install: &session.install.name,
-                contact_id,
-            });
+    let install = session.install.name.as_str();
+    let linked_to = contact_id.as_deref().map(|contact_id| HelpdeskContact {
+        install,
+        contact_id,
+    });
     let chosen = request.chosen.as_deref();
     let lookup = queries::panel(&pool, &keys, linked_to, chosen, &mentioned);
     let mut panel = match lookup.await {
