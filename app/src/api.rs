@@ -426,9 +426,9 @@ pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, Panel
             "the page to continue from is not one Orderpane gave".into(),
         ));
     };
-    if !server::ticket_shows(&session, &request.ticket, request.customer_id) {
+    let Some(watch) = server::ticket_showing(&session, &request.ticket, request.customer_id) else {
         return server::fail(PanelError::Unauthorized);
-    }
+    };
     let page = match queries::orders_page(&pool, request.customer_id, Some(after)).await {
         Ok(page) => page,
         Err(error) => {
@@ -441,7 +441,8 @@ pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, Panel
         session_id: &session.id,
         agent_id: None,
         agent_name: None,
-        conversation_id: None,
+        // The conversation the panel was opened for, as its ticket says.
+        conversation_id: watch.conversation.as_deref(),
         verified: false,
         action: "orders.page",
         customer_ids: vec![request.customer_id],
@@ -520,22 +521,28 @@ pub(crate) mod server {
             customers,
             conversation,
             contact,
+            shown: panel.customer.as_ref().map(|c| c.id),
         };
         let trust = use_context::<Arc<Trust>>()?;
         let ticket = trust.watch_ticket(session, watching.clone()).ok()?;
         Some(crate::live::LiveTicket { ticket, watching })
     }
 
-    /// True when `ticket` is a valid ticket of this session's install naming `customer`.
-    pub(super) fn ticket_shows(session: &Session, ticket: &str, customer: i64) -> bool {
-        let Some(trust) = use_context::<Arc<Trust>>() else {
-            return false;
-        };
-        match trust.open_watch(&session.install.name, ticket) {
-            Ok((_, watch)) => watch.customers.contains(&customer),
+    /// What `ticket` grants when it is this session's and its panel shows `customer`: the
+    /// only customer whose history a page may go on reading (not the other matches, nor the
+    /// owners of orders a conversation mentions).
+    pub(super) fn ticket_showing(
+        session: &Session,
+        ticket: &str,
+        customer: i64,
+    ) -> Option<crate::live::Watch> {
+        let trust = use_context::<Arc<Trust>>()?;
+        match trust.session_watch(session, ticket) {
+            Ok(watch) if watch.shown == Some(customer) => Some(watch),
+            Ok(_) => None,
             Err(error) => {
                 tracing::info!(install = %session.install.name, %error, "refused a panel ticket");
-                false
+                None
             }
         }
     }

@@ -156,7 +156,7 @@ pub struct Summary {
     pub open_balance: Vec<Money>,
     /// How many subscriptions still bill.
     pub active_subscriptions: i64,
-    /// The currency the chart is in: the one they spent most in over its months.
+    /// The currency the chart is in: the one spent in during the most of its months.
     pub chart_currency: Option<String>,
     /// The last [`CHART_MONTHS`] months, oldest first, every month present (zero when quiet).
     pub monthly: Vec<MonthTotal>,

@@ -31,6 +31,9 @@ pub mod event {
 pub struct Watch {
     /// The store customers the panel shows (the customer, the matches, mentioned orders' owners).
     pub customers: Vec<i64>,
+    /// The one customer whose history the panel shows (and may page through), if any.
+    #[serde(default)]
+    pub shown: Option<i64>,
     /// The helpdesk conversation (display id), when known.
     pub conversation: Option<String>,
     /// The helpdesk contact id, when known.

@@ -309,7 +309,13 @@ impl OrderDetails {
             .count();
         OrderRow {
             payment_state: billing::payment_state(head.total.minor, paid, &refunds).into(),
-            fulfilment: billing::fulfilment_state(&head.status, shipments.len(), delivered).into(),
+            fulfilment: billing::fulfilment_state(
+                &head.status,
+                head.shipping_address.is_some(),
+                shipments.len(),
+                delivered,
+            )
+            .into(),
             number: head.number,
             placed_on: head.placed_on,
             status: head.status,

@@ -402,37 +402,49 @@ async fn a_national_phone_is_read_with_the_installs_region(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn more_orders_pages_only_through_a_customer_the_panels_ticket_names(pool: PgPool) {
+async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(pool: PgPool) {
     demo(&pool).await;
     let app = TestApp::new(pool, "more-orders");
-    let panel = panel_of(app.panel(json!({"email": "marco@example.it"})).await).await;
+    let session = app.session();
+    // Marco's panel, whose conversation also names Jane's order 1004.
+    let mut body = panel_body(&session, json!({"email": "marco@example.it"}));
+    body["request"]["mentioned"] = json!(["1004"]);
+    let panel = panel_of(app.send(post_json("/api/panel", body)).await).await;
     assert_eq!(panel.orders.len(), 20);
     let ticket = panel.live.expect("ticket").ticket;
     let marco = panel.customer.expect("customer").id;
+    let jane = panel.mentioned[0].customer_id;
     let after = panel.more_orders.expect("more than a page");
-    let more = |customer: i64, ticket: &str, after: &str| {
+    let more = |session: &app::page_session::SessionProof, customer: i64, ticket: &str| {
         post_json(
             "/api/orders/more",
-            json!({"request": {"session": app.session(), "ticket": ticket,
+            json!({"request": {"session": session, "ticket": ticket,
                                "customer_id": customer, "after": after}}),
         )
     };
 
-    let response = app.send(more(marco, &ticket, &after)).await;
+    let response = app.send(more(&session, marco, &ticket)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page: app::api::OrdersPage = serde_json::from_str(&text(response).await).expect("JSON");
     assert_eq!(page.orders.len(), 20);
     assert!(page.orders[0].number < panel.orders[19].number, "continues");
     assert!(page.next.is_some());
 
-    // Another customer than the ticket names, or no valid ticket: refused, readably.
-    for (customer, ticket) in [(marco - 1, ticket.as_str()), (marco, "not-a-ticket")] {
-        let response = app.send(more(customer, ticket, &after)).await;
+    // The owner of a mentioned order, another session's page, a forged ticket: refused.
+    let other_session = app.session();
+    for (session, customer, ticket) in [
+        (&session, jane, ticket.as_str()),
+        (&other_session, marco, ticket.as_str()),
+        (&session, marco, "not-a-ticket"),
+    ] {
+        let response = app.send(more(session, customer, ticket)).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         let error: PanelError = serde_json::from_str(&text(response).await).expect("JSON");
         assert_eq!(error, PanelError::Unauthorized);
     }
-    let response = app.send(more(marco, &ticket, "1; drop table orders")).await;
+    let bad_cursor = json!({"request": {"session": session, "ticket": ticket,
+                                        "customer_id": marco, "after": "1; drop table orders"}});
+    let response = app.send(post_json("/api/orders/more", bad_cursor)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(text(response).await.contains("not one Orderpane gave"));
 }

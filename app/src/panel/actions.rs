@@ -34,6 +34,8 @@ pub struct PanelActions {
     pub notice: RwSignal<Option<String>>,
     /// The latest copied summary.
     pub copied: RwSignal<Option<Copied>>,
+    /// Asks the panel to look the contact up again.
+    pub reload: Trigger,
     /// The page's session proof, its token renewed in place while the page stays open.
     pub proof: StoredValue<Option<crate::page_session::SessionProof>>,
 }
@@ -47,6 +49,7 @@ impl PanelActions {
             selected: RwSignal::new(None),
             notice: RwSignal::new(None),
             copied: RwSignal::new(None),
+            reload: Trigger::new(),
             proof: StoredValue::new(None),
         }
     }

@@ -77,12 +77,21 @@ fn Section(
             <summary>
                 <span class="title">{title}</span>
                 " "
-                <span class="muted">{format!("({count})")}</span>
+                <span class="muted">{counted(count)}</span>
                 {attention.map(|text| view! { " " <span class="alert">{text}</span> })}
                 {note.map(|text| view! { " " <span class="muted">{text}</span> })}
             </summary>
             {children()}
         </details>
+    }
+}
+
+/// "(3)", or "(20+)" when the list is as long as the server sends (there may be more).
+fn counted(count: usize) -> String {
+    if count as i64 >= crate::billing::BILLING_LIST_LEN {
+        format!("({count}+, newest shown)")
+    } else {
+        format!("({count})")
     }
 }
 

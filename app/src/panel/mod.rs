@@ -73,7 +73,7 @@ pub fn PanelPage() -> impl IntoView {
     // The lookup runs in the browser only: the context comes from the host by postMessage, so
     // the server render always shows the waiting state. `None` while a lookup is in flight.
     let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
-    let retry = Trigger::new();
+    let retry = actions.reload;
     let live = LiveState::new();
     look_up_on_every_change(bridge, keys, actions, live, retry, panel);
     follow_live_updates(bridge, panel, live, retry);

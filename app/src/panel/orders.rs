@@ -48,6 +48,8 @@ pub fn OrderList(
     let next = RwSignal::new(more);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(None::<String>);
+    // Without a ticket (it could not be signed) the server would refuse every page.
+    let can_page = ticket.is_some();
     let show_more = move |_| {
         let (Some(after), Some(ticket), Some(session)) = (
             next.get_untracked(),
@@ -70,13 +72,16 @@ pub fn OrderList(
                     later_pages.update(|orders| orders.extend(page.orders));
                     next.set(page.next);
                 }
+                // The panel's ticket lasts as long as a session token: past it, reload the
+                // panel (which hands out a fresh one) rather than show an error.
+                Err(crate::api::PanelError::Unauthorized) => actions.reload.notify(),
                 Err(error) => failed.set(Some(error.to_string())),
             }
             loading.set(false);
         });
     };
     let more_button = move || {
-        next.get().map(|_| {
+        next.get().filter(|_| can_page).map(|_| {
             view! {
                 <button class="more" on:click=show_more.clone() disabled=move || loading.get()>
                     {move || if loading.get() { "Loading more orders…" } else { "Show more orders" }}
@@ -271,9 +276,10 @@ fn OrderDetails(order: OrderRow, detail_key: String) -> impl IntoView {
             }
         })
         .collect_view();
-    let no_shipments = order.shipments.is_empty().then(|| {
-        view! { <li class="muted">"Not shipped yet."</li> }
-    });
+    let no_shipments =
+        (order.shipments.is_empty() && order.fulfilment == "not shipped").then(|| {
+            view! { <li class="muted">"Not shipped yet."</li> }
+        });
     let address = order.shipping_address.clone().map(|address| {
         view! {
             <h2>"Ships to"</h2>

@@ -68,7 +68,17 @@ fn SpendingChart(currency: String, months: Vec<MonthTotal>) -> impl IntoView {
         months.first().map(label).unwrap_or_default(),
         months.last().map(label).unwrap_or_default(),
     );
-    let description = format!("Spending per month in {currency}, {first} to {last}");
+    // The amounts are in the description too: a screen reader does not read an image's bars.
+    let amounts = months
+        .iter()
+        .filter(|m| m.minor != 0)
+        .map(|m| {
+            let money = orderpane::money::Money::new(m.minor, currency.clone());
+            format!("{}: {}", label(m), fmt.money(&money))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let description = format!("Spending per month in {currency}, {first} to {last}. {amounts}");
     let bars = months
         .iter()
         .enumerate()

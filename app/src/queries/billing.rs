@@ -133,7 +133,7 @@ async fn subscriptions(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Subs
                to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
           from subscriptions
          where customer_id = $1
-         order by started_at desc, id desc
+         order by status in ('trialing', 'active', 'past_due') desc, started_at desc, id desc
          limit $2
         "#,
         customer_id,
@@ -141,7 +141,8 @@ async fn subscriptions(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Subs
     )
     .fetch_all(pool)
     .await?;
-    let mut subscriptions: Vec<Subscription> = rows
+    // Running plans first (in SQL, so that the limit never drops one), each group newest first.
+    let subscriptions: Vec<Subscription> = rows
         .into_iter()
         .map(|row| Subscription {
             plan: row.plan,
@@ -154,14 +155,14 @@ async fn subscriptions(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Subs
             status: row.status,
         })
         .collect();
-    // Running plans first; the sort is stable, so each group stays newest first.
-    subscriptions.sort_by_key(|s| !s.is_active());
     Ok(subscriptions)
 }
 
 /// The customer's totals and monthly spending: one statement, each part an index probe by
 /// customer. `None` when the customer does not exist.
 pub async fn summary(pool: &PgPool, customer_id: i64) -> sqlx::Result<Option<Summary>> {
+    let today = chrono::Utc::now().date_naive();
+    let window = chart_window(today);
     // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
     // come once; the money kinds once per currency; `month` once per month and currency.
     let rows = sqlx::query!(
@@ -190,17 +191,16 @@ pub async fn summary(pool: &PgPool, customer_id: i64) -> sqlx::Result<Option<Sum
                sum(total_minor)::bigint, null
           from orders
          where customer_id = $1 and status <> 'cancelled'
-           and placed_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'
-                            - make_interval(months => $2)
+           and placed_at >= $2 and placed_at < $3
          group by currency, 3
         "#,
         customer_id,
-        (CHART_MONTHS - 1) as i32,
+        window.0,
+        window.1,
     )
     .fetch_all(pool)
     .await?;
 
-    let today = chrono::Utc::now().date_naive();
     let mut summary = Summary {
         customer_since: String::new(),
         order_count: 0,
@@ -249,16 +249,33 @@ pub async fn summary(pool: &PgPool, customer_id: i64) -> sqlx::Result<Option<Sum
     Ok(Some(summary))
 }
 
-/// The chart's currency (the one with the most spent over the window; ties by code) and its
+/// The chart's months as UTC instants: from the first day of the oldest month to the first
+/// day of the month after `today` (the same `today` labels the months).
+fn chart_window(
+    today: chrono::NaiveDate,
+) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    use chrono::{Datelike, Months, NaiveDate};
+    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    let start = this_month - Months::new(CHART_MONTHS as u32 - 1);
+    let end = this_month + Months::new(1);
+    let instant = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    (instant(start), instant(end))
+}
+
+/// The chart's currency (the one spent in during the most months; ties by amount, then code) and its
 /// months, oldest first, quiet months as zero.
 fn chart(
     months: &HashMap<(String, String), i64>,
     today: chrono::NaiveDate,
 ) -> (Option<String>, Vec<MonthTotal>) {
     use chrono::Datelike;
-    let mut per_currency: HashMap<&str, i64> = HashMap::new();
+    // Amounts in different currencies do not compare (5,000 yen is less than 100 euros), so
+    // the chart shows the currency of the most months with spending; ties by amount.
+    let mut per_currency: HashMap<&str, (usize, i64)> = HashMap::new();
     for ((currency, _), minor) in months {
-        *per_currency.entry(currency).or_default() += minor;
+        let entry = per_currency.entry(currency).or_default();
+        entry.0 += 1;
+        entry.1 += minor;
     }
     let currency = per_currency
         .into_iter()
@@ -360,7 +377,9 @@ pub fn payment_state(total: i64, paid: PaidSoFar, refunds: &[Refund]) -> &'stati
         .filter(|r| r.status == "succeeded")
         .map(|r| r.amount.minor)
         .sum();
-    if paid.succeeded > 0 && refunded >= paid.succeeded {
+    if total <= 0 && paid.succeeded == 0 {
+        "nothing to pay"
+    } else if paid.succeeded > 0 && refunded >= paid.succeeded {
         "refunded"
     } else if refunded > 0 {
         "partially refunded"
@@ -377,10 +396,17 @@ pub fn payment_state(total: i64, paid: PaidSoFar, refunds: &[Refund]) -> &'stati
     }
 }
 
-/// The fulfilment state an agent reads for an order: from its status and shipments.
-pub fn fulfilment_state(status: &str, shipped: usize, delivered: usize) -> &'static str {
+/// The fulfilment state an agent reads for an order: from its status, shipments and whether
+/// it goes anywhere (an order without an address, such as a download, is never shipped).
+pub fn fulfilment_state(
+    status: &str,
+    ships: bool,
+    shipped: usize,
+    delivered: usize,
+) -> &'static str {
     match status {
         "cancelled" => "cancelled",
+        _ if shipped == 0 && !ships => "no shipping",
         _ if shipped == 0 => "not shipped",
         _ if delivered == shipped => "delivered",
         _ => "in transit",
@@ -441,10 +467,15 @@ mod tests {
 
     #[test]
     fn fulfilment_states_follow_shipments() {
-        assert_eq!(fulfilment_state("processing", 0, 0), "not shipped");
-        assert_eq!(fulfilment_state("shipped", 2, 1), "in transit");
-        assert_eq!(fulfilment_state("delivered", 1, 1), "delivered");
-        assert_eq!(fulfilment_state("cancelled", 0, 0), "cancelled");
+        assert_eq!(fulfilment_state("processing", true, 0, 0), "not shipped");
+        assert_eq!(fulfilment_state("processing", false, 0, 0), "no shipping");
+        assert_eq!(fulfilment_state("shipped", true, 2, 1), "in transit");
+        assert_eq!(fulfilment_state("delivered", true, 1, 1), "delivered");
+        assert_eq!(fulfilment_state("cancelled", true, 0, 0), "cancelled");
+        assert_eq!(
+            payment_state(0, PaidSoFar::default(), &[]),
+            "nothing to pay"
+        );
     }
 
     #[test]
@@ -461,6 +492,19 @@ mod tests {
         assert_eq!(monthly[1].minor, 700);
         assert_eq!(monthly[10].minor, 0);
         assert_eq!((monthly[11].month, monthly[11].minor), (11, 500));
+    }
+
+    #[test]
+    fn the_chart_is_in_the_currency_of_most_months_and_spans_whole_months() {
+        let mut months = HashMap::new();
+        months.insert(("JPY".to_string(), "2026-11".to_string()), 50_000);
+        months.insert(("EUR".to_string(), "2026-11".to_string()), 1_000);
+        months.insert(("EUR".to_string(), "2026-10".to_string()), 1_000);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(chart(&months, today).0.as_deref(), Some("EUR"));
+        let (start, end) = chart_window(today);
+        assert_eq!(start.to_rfc3339(), "2025-12-01T00:00:00+00:00");
+        assert_eq!(end.to_rfc3339(), "2026-12-01T00:00:00+00:00");
     }
 
     #[test]

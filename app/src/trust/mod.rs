@@ -440,6 +440,17 @@ impl Trust {
         Ok((install.clone(), claims.watch))
     }
 
+    /// What a panel ticket grants, when it was handed to this very session (a ticket is not
+    /// a key that another page could borrow).
+    pub fn session_watch(&self, session: &Session, ticket: &str) -> Result<Watch, TrustError> {
+        let claims: WatchClaims =
+            self.decode(&session.install, &live_audience(&session.install), ticket)?;
+        if claims.sid != session.id {
+            return Err(TrustError::BadSession);
+        }
+        Ok(claims.watch)
+    }
+
     /// Verifies a token signed with `install`'s key for `audience` (no leeway on expiry).
     fn decode<C: serde::de::DeserializeOwned>(
         &self,
