@@ -1,0 +1,256 @@
+//! The reference for the panel lookup: the same SQL run straight against Postgres with
+//! pgbench, no server in between. Each transaction is the panel's reads for one random
+//! customer by email, as `app/src/queries.rs` makes them: the matching customers, their
+//! newest orders, and those orders' items and shipments. Prints transactions per second and
+//! the median and 99th-percentile latency at each concurrency.
+//!
+//! Differences from the server that remain: pgbench sends the statements one after another
+//! on one connection (the server reads items and shipments at once, on two), and it writes
+//! no audit row (the server writes one per lookup).
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{bail, Context};
+use clap::Parser;
+
+#[derive(Parser)]
+struct Args {
+    /// The folder of the cluster's Unix socket (or a host name).
+    #[arg(long)]
+    host: String,
+    /// The port (for a socket: the number in its file name).
+    #[arg(long, default_value_t = 5432)]
+    port: u16,
+    /// The database role.
+    #[arg(long, default_value = "orderpane")]
+    user: String,
+    /// The seeded store's database.
+    #[arg(long)]
+    database: String,
+    /// How many customers the store has (customer g's email is c<g>@bench.example).
+    #[arg(long)]
+    customers: u64,
+    /// A name for the store in the output.
+    #[arg(long)]
+    label: String,
+    /// Concurrent clients, one measurement each.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    concurrency: Vec<usize>,
+    /// Seconds measured per level.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Seconds of unmeasured load before each level.
+    #[arg(long, default_value_t = 3)]
+    warmup: u64,
+    /// The pgbench program.
+    #[arg(long, default_value = "pgbench")]
+    pgbench: PathBuf,
+    /// A folder for the script and pgbench's transaction logs.
+    #[arg(long)]
+    work_dir: PathBuf,
+    /// Where to write the figures as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+/// The panel's reads for one contact known by email, with pgbench variables where the
+/// server passes parameters. The statements are `matching_customers`, `newest_orders`,
+/// `order_items` and `order_shipments` from app/src/queries.rs; the absent keys (external
+/// id, phone) are nulls, as the server binds them.
+///
+/// `\aset` keeps the last row's columns: the customer (a contact matching several customers
+/// gets no orders, as in the panel) and the ids of the orders shown, gathered with a window
+/// aggregate so that they need no second query.
+const SCRIPT: &str = r#"\set g random(1, :customers)
+\set m_n 0
+select distinct on (c.id)
+       c.id, c.reference, c.name, m.kind as kind, count(*) over () as n
+  from (
+        select customer_id, kind
+          from customer_identities
+         where (kind, value) in (('external_id', null::text), ('email', 'c' || :g::text || '@bench.example'), ('phone', null::text))
+        union all
+        select id, 'external_id'
+          from customers
+         where reference = null::text
+       ) m
+  join customers c on c.id = m.customer_id
+ order by c.id,
+          case m.kind when 'external_id' then 0 when 'email' then 1 else 2 end
+\aset m_
+\if :m_n = 1
+\set o_n 0
+select o.*, count(*) over () as n, array_agg(o.id) over () as ids
+  from (select id, number, status, currency, total_minor,
+               to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on
+          from orders
+         where customer_id = :m_id
+         order by placed_at desc, id desc
+         limit 50) o
+\aset o_
+\if :o_n > 0
+select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
+  from order_items i
+  join orders o on o.id = i.order_id
+ where i.order_id = any(:o_ids::bigint[])
+ order by i.order_id, i.id;
+select order_id, carrier, tracking_number, tracking_url,
+       to_char(shipped_at at time zone 'UTC', 'YYYY-MM-DD') as shipped_on,
+       to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD') as delivered_on
+  from shipments
+ where order_id = any(:o_ids::bigint[])
+ order by order_id, shipped_at, id;
+\endif
+\endif
+"#;
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if args.customers == 0 || args.concurrency.contains(&0) {
+        bail!("--customers and the --concurrency levels must be at least 1");
+    }
+    std::fs::create_dir_all(&args.work_dir)
+        .with_context(|| format!("creating {}", args.work_dir.display()))?;
+    let script = args.work_dir.join("panel.sql");
+    std::fs::write(&script, SCRIPT)?;
+
+    let mut levels = Vec::new();
+    for &concurrency in &args.concurrency {
+        pgbench(&args, &script, concurrency, args.warmup, None)?;
+        let prefix = args.work_dir.join(format!("log_{concurrency}"));
+        remove_logs(&args.work_dir)?;
+        let reported_tps = pgbench(&args, &script, concurrency, args.seconds, Some(&prefix))?;
+        let mut latencies = read_logs(&args.work_dir)?;
+        latencies.sort_unstable();
+        let median_ms = percentile(&latencies, 0.50);
+        let p99_ms = percentile(&latencies, 0.99);
+        let mean_ms = latencies.iter().sum::<u64>() as f64 / latencies.len().max(1) as f64 / 1e3;
+        println!(
+            "{} SQL reference, {:>2} clients: {:>7.1} transactions/s, median {:>6.2} ms, p99 {:>6.2} ms",
+            args.label, concurrency, reported_tps, median_ms, p99_ms
+        );
+        levels.push(serde_json::json!({
+            "concurrency": concurrency,
+            "transactions": latencies.len(),
+            "tps": reported_tps,
+            "median_ms": median_ms,
+            "p99_ms": p99_ms,
+            "mean_ms": mean_ms,
+        }));
+    }
+    remove_logs(&args.work_dir)?;
+    if let Some(path) = &args.json {
+        let figures = serde_json::json!({
+            "store": args.label,
+            "customers": args.customers,
+            "seconds_per_level": args.seconds,
+            "warmup_seconds": args.warmup,
+            "script": SCRIPT,
+            "levels": levels,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&figures)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Runs pgbench for `seconds` at `concurrency` and returns the transactions per second it
+/// reports. With `log_prefix` it logs every transaction's latency.
+fn pgbench(
+    args: &Args,
+    script: &Path,
+    concurrency: usize,
+    seconds: u64,
+    log_prefix: Option<&Path>,
+) -> anyhow::Result<f64> {
+    let mut command = Command::new(&args.pgbench);
+    command
+        .args(["--host", &args.host])
+        .args(["--port", &args.port.to_string()])
+        .args(["--username", &args.user])
+        // Prepared statements, as sqlx uses; no vacuum of pgbench's own tables (none exist).
+        .args(["--no-vacuum", "--protocol", "prepared"])
+        .args(["--client", &concurrency.to_string()])
+        // One thread per core at most: more would only compete with Postgres.
+        .args(["--jobs", &concurrency.min(2).to_string()])
+        .args(["--time", &seconds.to_string()])
+        .args(["--define", &format!("customers={}", args.customers)])
+        .arg("--file")
+        .arg(script);
+    if let Some(prefix) = log_prefix {
+        command.arg("--log").arg("--log-prefix").arg(prefix);
+    }
+    command.arg(&args.database);
+    let output = command
+        .output()
+        .with_context(|| format!("running {}", args.pgbench.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!(
+            "pgbench failed: {}{}",
+            stdout,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // "tps = 1234.567890 (without initial connection time)"
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|tps| tps.parse().ok())
+        .with_context(|| format!("pgbench printed no tps: {stdout}"))
+}
+
+/// Every transaction's latency in microseconds from pgbench's logs in `dir`. A line is
+/// `client transaction latency script epoch microseconds`.
+fn read_logs(dir: &Path) -> anyhow::Result<Vec<u64>> {
+    let mut latencies = Vec::new();
+    for log in logs(dir)? {
+        let text = std::fs::read_to_string(&log)?;
+        for line in text.lines() {
+            let latency = line
+                .split_whitespace()
+                .nth(2)
+                .and_then(|field| field.parse().ok())
+                .with_context(|| format!("{}: unreadable line {line:?}", log.display()))?;
+            latencies.push(latency);
+        }
+    }
+    Ok(latencies)
+}
+
+/// pgbench's transaction logs in `dir` (`log_<clients>.<pid>[.<thread>]`).
+fn logs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("log_") {
+            found.push(path);
+        }
+    }
+    Ok(found)
+}
+
+/// Removes the logs of an earlier level.
+fn remove_logs(dir: &Path) -> anyhow::Result<()> {
+    for log in logs(dir)? {
+        std::fs::remove_file(&log)?;
+    }
+    Ok(())
+}
+
+/// The latency below which `share` of the sorted `latencies` (µs) fall, in milliseconds.
+fn percentile(latencies: &[u64], share: f64) -> f64 {
+    if latencies.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((latencies.len() as f64 * share).ceil() as usize).clamp(1, latencies.len()) - 1;
+    latencies[index] as f64 / 1e3
+}
