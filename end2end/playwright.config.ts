@@ -18,6 +18,8 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     browserName: "chromium",
+    // The agent's locale decides how money and dates read; tests that need another set it.
+    locale: "en-US",
     launchOptions: {
       // Debian's Chromium; nothing is downloaded.
       executablePath: "/usr/bin/chromium",

@@ -13,6 +13,9 @@ pub mod contact_keys;
 /// Money in integer minor units with its ISO 4217 currency.
 pub mod money;
 
+/// Money and dates formatted for an agent's locale, the same on the server and in the browser.
+pub mod locale;
+
 /// Small helpers to read loosely typed JSON without ever failing.
 mod json_read;
 

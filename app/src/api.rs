@@ -55,10 +55,18 @@ pub struct OrderRow {
     pub status: String,
     /// The order total in the order's currency.
     pub total: Money,
+    /// How far it is paid: "paid", "partially refunded", "payment failed", …
+    pub payment_state: String,
+    /// How far it has travelled: "not shipped", "in transit", "delivered", "cancelled".
+    pub fulfilment: String,
+    /// Where it goes, when it goes somewhere.
+    pub shipping_address: Option<String>,
     /// What was ordered.
     pub items: Vec<OrderItem>,
     /// How it travels, oldest shipment first.
     pub shipments: Vec<Shipment>,
+    /// Money given back for it, oldest first.
+    pub refunds: Vec<crate::billing::Refund>,
 }
 
 impl OrderRow {
@@ -131,8 +139,14 @@ pub struct Panel {
     /// agent or the business made), or the one the agent chose. `None` while the agent
     /// still has to choose between several.
     pub customer: Option<CustomerMatch>,
-    /// The orders of `customer`, newest first.
+    /// The totals an agent reads first about `customer`.
+    pub summary: Option<crate::billing::Summary>,
+    /// The orders of `customer`, newest first, one page of [`ORDER_PAGE_SIZE`].
     pub orders: Vec<OrderRow>,
+    /// Where the next page of orders starts, when there is one (see [`more_orders`]).
+    pub more_orders: Option<String>,
+    /// The invoices, payments, refunds and subscriptions of `customer`.
+    pub billing: crate::billing::Billing,
     /// Orders the conversation mentions, newest mention first, whoever they belong to.
     #[serde(default)]
     pub mentioned: Vec<MentionedOrder>,
@@ -145,7 +159,7 @@ pub struct Panel {
 }
 
 /// How many orders the panel shows at once.
-pub const ORDER_PAGE_SIZE: i64 = 50;
+pub const ORDER_PAGE_SIZE: i64 = 20;
 
 /// What the panel asks the server for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -367,6 +381,71 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     Ok(panel)
 }
 
+/// What the panel asks for the next page of a customer's orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoreOrdersRequest {
+    /// The page's session.
+    pub session: SessionProof,
+    /// The panel's signed ticket ([`Panel::live`]): it names the customers this panel shows,
+    /// so a page can only page through a customer it was given.
+    pub ticket: String,
+    /// The customer whose orders to page through.
+    pub customer_id: i64,
+    /// Where the page starts: [`Panel::more_orders`] or the previous page's `next`.
+    pub after: String,
+}
+
+/// One more page of orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrdersPage {
+    /// Up to [`ORDER_PAGE_SIZE`] orders, newest first.
+    pub orders: Vec<OrderRow>,
+    /// Where the page after this one starts, when there is one.
+    pub next: Option<String>,
+}
+
+/// The next page of the shown customer's orders. Audited like the panel.
+#[server(prefix = "/api", endpoint = "orders/more", input = Json)]
+pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, PanelError> {
+    use crate::{audit, queries};
+
+    let (session, pool) = server::authorize(&request.session)?;
+    let Ok(after) = request.after.parse::<i64>() else {
+        return server::fail(PanelError::BadRequest(
+            "the page to continue from is not one Orderpane gave".into(),
+        ));
+    };
+    if !server::ticket_shows(&session, &request.ticket, request.customer_id) {
+        return server::fail(PanelError::Unauthorized);
+    }
+    let page = match queries::orders_page(&pool, request.customer_id, Some(after)).await {
+        Ok(page) => page,
+        Err(error) => {
+            tracing::error!(%error, "orders page failed");
+            return server::fail(PanelError::DatabaseUnavailable);
+        }
+    };
+    let event = audit::AuditEvent {
+        install: &session.install.name,
+        session_id: &session.id,
+        agent_id: None,
+        agent_name: None,
+        conversation_id: None,
+        verified: false,
+        action: "orders.page",
+        customer_ids: vec![request.customer_id],
+        remote_addr: server::remote_addr().await,
+    };
+    if let Err(error) = audit::record(&pool, &event).await {
+        tracing::error!(%error, "audit write failed");
+        return server::fail(PanelError::DatabaseUnavailable);
+    }
+    Ok(OrdersPage {
+        orders: page.orders,
+        next: page.next,
+    })
+}
+
 /// Gives a page a fresh token for its still-valid session, before the old one expires.
 #[server(prefix = "/api", endpoint = "session/renew", input = Json)]
 pub async fn renew_session(session: SessionProof) -> Result<String, PanelError> {
@@ -434,6 +513,20 @@ mod server {
         let trust = use_context::<Arc<Trust>>()?;
         let ticket = trust.watch_ticket(session, watching.clone()).ok()?;
         Some(crate::live::LiveTicket { ticket, watching })
+    }
+
+    /// True when `ticket` is a valid ticket of this session's install naming `customer`.
+    pub(super) fn ticket_shows(session: &Session, ticket: &str, customer: i64) -> bool {
+        let Some(trust) = use_context::<Arc<Trust>>() else {
+            return false;
+        };
+        match trust.open_watch(&session.install.name, ticket) {
+            Ok((_, watch)) => watch.customers.contains(&customer),
+            Err(error) => {
+                tracing::info!(install = %session.install.name, %error, "refused a panel ticket");
+                false
+            }
+        }
     }
 
     /// Answers with `error` and the HTTP status that fits it (the typed error is the body).

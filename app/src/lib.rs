@@ -21,6 +21,9 @@ pub mod api;
 /// Receives the helpdesk's messages in the browser, including those sent before hydration.
 pub mod host_bridge;
 
+/// Invoices, payments, refunds, subscriptions and the customer's summary (shared types).
+pub mod billing;
+
 /// What a panel's push connection watches and the events it hears.
 pub mod live;
 

@@ -10,6 +10,10 @@ use crate::api::{
     CustomerMatch, MatchBasis, MentionedOrder, OrderItem, OrderRow, Panel, Shipment,
     ORDER_PAGE_SIZE,
 };
+use crate::billing::Billing;
+
+/// Invoices, payments, refunds, subscriptions and the summary.
+pub mod billing;
 
 /// The whole panel for one contact: its matching customers, and the orders of the one it
 /// shows (see [`shown_customer`]; several matches are for the agent to choose between,
@@ -23,26 +27,35 @@ pub async fn panel(
     let matches = matching_customers(pool, keys).await?;
     let customer = shown_customer(&matches, chosen);
     let shown_id = customer.as_ref().map(|c| c.id);
-    let orders = async {
-        match shown_id {
-            Some(id) => newest_orders(pool, id, ORDER_PAGE_SIZE).await,
-            None => Ok(Vec::new()),
-        }
+    // Everything about the shown customer is read at once, each part on its own connection.
+    let shown = async {
+        let Some(id) = shown_id else {
+            return Ok((None, OrderPage::default(), Billing::default()));
+        };
+        tokio::try_join!(
+            billing::summary(pool, id),
+            orders_page(pool, id, None),
+            billing::billing(pool, id),
+        )
     };
-    let (orders, mentioned) =
-        tokio::try_join!(orders, mentioned_orders(pool, mentioned, shown_id))?;
+    let ((summary, page, billing), mentioned) =
+        tokio::try_join!(shown, mentioned_orders(pool, mentioned, shown_id))?;
     Ok(Panel {
         matches,
         customer,
-        orders,
+        summary,
+        orders: page.orders,
+        more_orders: page.next,
+        billing,
         mentioned,
         verified: false,
         live: None,
     })
 }
 
-/// The orders with these numbers, in the order given, flagged when they are not
-/// `shown_customer`'s. Numbers the store does not have are left out.
+/// The orders with these numbers, or billed by invoices with these numbers, in the order
+/// given, flagged when they are not `shown_customer`'s. Numbers the store does not have are
+/// left out.
 pub async fn mentioned_orders(
     pool: &PgPool,
     numbers: &[String],
@@ -51,14 +64,22 @@ pub async fn mentioned_orders(
     if numbers.is_empty() {
         return Ok(Vec::new());
     }
+    // A mentioned invoice number pins the order it bills.
     let rows = sqlx::query!(
         r#"
-        select o.id, o.number, o.status, o.currency, o.total_minor,
+        select distinct on (o.id)
+               o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address,
                to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!",
-               c.id as customer_id, c.reference, c.name
-          from orders o
+               c.id as customer_id, c.reference, c.name, m.mentioned as "mentioned!"
+          from (
+                select id, number as mentioned from orders where number = any($1)
+                union all
+                select order_id, number from invoices
+                 where number = any($1) and order_id is not null
+               ) m
+          join orders o on o.id = m.id
           join customers c on c.id = o.customer_id
-         where o.number = any($1)
+         order by o.id, array_position($1, m.mentioned)
         "#,
         numbers,
     )
@@ -66,21 +87,28 @@ pub async fn mentioned_orders(
     .await?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut details = OrderDetails::of(pool, &ids).await?;
-    let mut found: Vec<MentionedOrder> = rows
+    let mut found: Vec<(usize, MentionedOrder)> = rows
         .into_iter()
-        .map(|row| MentionedOrder {
-            order: {
-                let total = Money::new(row.total_minor, row.currency);
-                details.row(row.id, row.number, row.placed_on, row.status, total)
-            },
+        .map(|row| {
+            let position = numbers.iter().position(|n| *n == row.mentioned);
+            (position.unwrap_or(usize::MAX), MentionedOrder {
+            order: details.row(OrderHead {
+                id: row.id,
+                number: row.number,
+                placed_on: row.placed_on,
+                status: row.status,
+                total: Money::new(row.total_minor, row.currency),
+                shipping_address: row.shipping_address,
+            }),
             customer_id: row.customer_id,
             customer_reference: row.reference,
             customer_name: row.name,
             other_customer: Some(row.customer_id) != shown_customer,
         })
+        })
         .collect();
-    found.sort_by_key(|m| numbers.iter().position(|n| *n == m.order.number));
-    Ok(found)
+    found.sort_by_key(|(position, _)| *position);
+    Ok(found.into_iter().map(|(_, order)| order).collect())
 }
 
 /// Which of the matches the panel shows: the only one; else the one matched by external id
@@ -152,67 +180,122 @@ pub async fn matching_customers(
     Ok(matches)
 }
 
-/// A customer's orders, newest first, with their items and shipments.
-pub async fn newest_orders(
+/// One page of a customer's orders, and where the next one starts.
+#[derive(Debug, Default)]
+pub struct OrderPage {
+    /// Up to [`ORDER_PAGE_SIZE`] orders, newest first, with their details.
+    pub orders: Vec<OrderRow>,
+    /// The cursor of the next page (the last order's id), when there are more.
+    pub next: Option<String>,
+}
+
+/// A page of the customer's orders, newest first, with their items, shipments, payment
+/// state and refunds: the first page, or the one after the order `after` (its id, from
+/// [`OrderPage::next`]). A cursor that is not one of this customer's orders gives no rows.
+pub async fn orders_page(
     pool: &PgPool,
     customer_id: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<OrderRow>> {
+    after: Option<i64>,
+) -> sqlx::Result<OrderPage> {
+    // One more than a page, to know whether another follows.
     let rows = sqlx::query!(
         r#"
-        select id, number, status, currency, total_minor,
+        select id, number, status, currency, total_minor, shipping_address,
                to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!"
           from orders
          where customer_id = $1
+           and ($2::bigint is null
+                or (placed_at, id) < (select placed_at, id from orders
+                                       where id = $2 and customer_id = $1))
          order by placed_at desc, id desc
-         limit $2
+         limit $3
         "#,
         customer_id,
-        limit,
+        after,
+        ORDER_PAGE_SIZE + 1,
     )
     .fetch_all(pool)
     .await?;
+    let more = rows.len() > ORDER_PAGE_SIZE as usize;
+    let rows = &rows[..rows.len().min(ORDER_PAGE_SIZE as usize)];
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut details = OrderDetails::of(pool, &ids).await?;
-    Ok(rows
-        .into_iter()
+    let next = more.then(|| ids.last().map(i64::to_string)).flatten();
+    let orders = rows
+        .iter()
         .map(|row| {
-            let total = Money::new(row.total_minor, row.currency);
-            details.row(row.id, row.number, row.placed_on, row.status, total)
+            details.row(OrderHead {
+                id: row.id,
+                number: row.number.clone(),
+                placed_on: row.placed_on.clone(),
+                status: row.status.clone(),
+                total: Money::new(row.total_minor, row.currency.clone()),
+                shipping_address: row.shipping_address.clone(),
+            })
         })
-        .collect())
+        .collect();
+    Ok(OrderPage { orders, next })
 }
 
-/// The items and shipments of a set of orders, to complete their rows with.
+/// An order's own columns, before its details are added.
+struct OrderHead {
+    id: i64,
+    number: String,
+    placed_on: String,
+    status: String,
+    total: Money,
+    shipping_address: Option<String>,
+}
+
+/// The items, shipments, payments and refunds of a set of orders, to complete their rows with.
 struct OrderDetails {
     items: HashMap<i64, Vec<OrderItem>>,
     shipments: HashMap<i64, Vec<Shipment>>,
+    money: billing::OrderMoney,
 }
 
 impl OrderDetails {
-    /// Reads the details of the orders `ids`, both kinds at once.
+    /// Reads the details of the orders `ids`, every kind at once.
     async fn of(pool: &PgPool, ids: &[i64]) -> sqlx::Result<Self> {
-        let (items, shipments) =
-            tokio::try_join!(order_items(pool, ids), order_shipments(pool, ids))?;
-        Ok(Self { items, shipments })
+        if ids.is_empty() {
+            return Ok(Self {
+                items: HashMap::new(),
+                shipments: HashMap::new(),
+                money: billing::OrderMoney::default(),
+            });
+        }
+        let (items, shipments, money) = tokio::try_join!(
+            order_items(pool, ids),
+            order_shipments(pool, ids),
+            billing::order_money(pool, ids),
+        )?;
+        Ok(Self {
+            items,
+            shipments,
+            money,
+        })
     }
 
-    /// The complete row of order `id`.
-    fn row(
-        &mut self,
-        id: i64,
-        number: String,
-        placed_on: String,
-        status: String,
-        total: Money,
-    ) -> OrderRow {
+    /// The complete row of the order `head`.
+    fn row(&mut self, head: OrderHead) -> OrderRow {
+        let shipments = self.shipments.remove(&head.id).unwrap_or_default();
+        let refunds = self.money.refunds.remove(&head.id).unwrap_or_default();
+        let paid = self.money.paid.get(&head.id).copied().unwrap_or_default();
+        let delivered = shipments
+            .iter()
+            .filter(|s| s.delivered_on.is_some())
+            .count();
         OrderRow {
-            number,
-            placed_on,
-            status,
-            total,
-            items: self.items.remove(&id).unwrap_or_default(),
-            shipments: self.shipments.remove(&id).unwrap_or_default(),
+            payment_state: billing::payment_state(head.total.minor, paid, &refunds).into(),
+            fulfilment: billing::fulfilment_state(&head.status, shipments.len(), delivered).into(),
+            number: head.number,
+            placed_on: head.placed_on,
+            status: head.status,
+            total: head.total,
+            shipping_address: head.shipping_address,
+            items: self.items.remove(&head.id).unwrap_or_default(),
+            shipments,
+            refunds,
         }
     }
 }

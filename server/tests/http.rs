@@ -400,3 +400,39 @@ async fn a_national_phone_is_read_with_the_installs_region(pool: PgPool) {
     assert_eq!(jane.name, "Jane Doe");
     assert_eq!(jane.basis, MatchBasis::Phone);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn more_orders_pages_only_through_a_customer_the_panels_ticket_names(pool: PgPool) {
+    demo(&pool).await;
+    let app = TestApp::new(pool, "more-orders");
+    let panel = panel_of(app.panel(json!({"email": "marco@example.it"})).await).await;
+    assert_eq!(panel.orders.len(), 20);
+    let ticket = panel.live.expect("ticket").ticket;
+    let marco = panel.customer.expect("customer").id;
+    let after = panel.more_orders.expect("more than a page");
+    let more = |customer: i64, ticket: &str, after: &str| {
+        post_json(
+            "/api/orders/more",
+            json!({"request": {"session": app.session(), "ticket": ticket,
+                               "customer_id": customer, "after": after}}),
+        )
+    };
+
+    let response = app.send(more(marco, &ticket, &after)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page: app::api::OrdersPage = serde_json::from_str(&text(response).await).expect("JSON");
+    assert_eq!(page.orders.len(), 20);
+    assert!(page.orders[0].number < panel.orders[19].number, "continues");
+    assert!(page.next.is_some());
+
+    // Another customer than the ticket names, or no valid ticket: refused, readably.
+    for (customer, ticket) in [(marco - 1, ticket.as_str()), (marco, "not-a-ticket")] {
+        let response = app.send(more(customer, ticket, &after)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let error: PanelError = serde_json::from_str(&text(response).await).expect("JSON");
+        assert_eq!(error, PanelError::Unauthorized);
+    }
+    let response = app.send(more(marco, &ticket, "1; drop table orders")).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(text(response).await.contains("not one Orderpane gave"));
+}

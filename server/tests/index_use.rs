@@ -18,10 +18,15 @@ const STORE_TABLES: &[&str] = &[
     "orders",
     "order_items",
     "shipments",
+    "invoices",
+    "payments",
+    "refunds",
+    "subscriptions",
 ];
 
 /// The index behind each lookup path: identity keys, the customer reference, a customer's
-/// newest orders, mentioned order numbers, an order's items and shipments.
+/// newest orders, mentioned order and invoice numbers, an order's items, shipments, payments
+/// and refunds, and a customer's invoices, payments, refunds and subscriptions.
 const LOOKUP_INDEXES: &[&str] = &[
     "customer_identities_kind_value_customer_id_key",
     "customers_reference",
@@ -29,6 +34,13 @@ const LOOKUP_INDEXES: &[&str] = &[
     "orders_number",
     "order_items_order_id",
     "shipments_order_id",
+    "invoices_customer_id_issued_at",
+    "invoices_number",
+    "payments_customer_id_attempted_at",
+    "payments_order_id",
+    "refunds_customer_id_refunded_at",
+    "refunds_order_id",
+    "subscriptions_customer_id",
 ];
 
 /// Scans of each lookup index so far (a dropped index is simply missing).
@@ -98,7 +110,7 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
                 Some("+49 221 1234567"),
             ),
             None,
-            vec!["1004".to_owned(), "1008".to_owned(), "INV-404".to_owned()],
+            vec!["1004".to_owned(), "1008".to_owned(), "INV-1010".to_owned()],
         ),
         // An external id that is the store's customer reference.
         (keys(Some("C-1003"), None, None), None, vec![]),
@@ -117,6 +129,15 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
             .await
             .expect("lookup");
     }
+    // The next page of a customer with more than a page of orders.
+    let marco = queries::panel(&pool, &keys(None, Some("marco@example.it"), None), None, &[])
+        .await
+        .expect("lookup");
+    let after = marco.more_orders.expect("a second page").parse().ok();
+    let customer = marco.customer.expect("customer").id;
+    queries::orders_page(&pool, customer, after)
+        .await
+        .expect("page");
     let after = sequential_scans(&pool).await;
     assert_eq!(
         after.len(),

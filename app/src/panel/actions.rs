@@ -34,6 +34,8 @@ pub struct PanelActions {
     pub notice: RwSignal<Option<String>>,
     /// The latest copied summary.
     pub copied: RwSignal<Option<Copied>>,
+    /// The page's session proof, its token renewed in place while the page stays open.
+    pub proof: StoredValue<Option<crate::page_session::SessionProof>>,
 }
 
 impl PanelActions {
@@ -45,6 +47,7 @@ impl PanelActions {
             selected: RwSignal::new(None),
             notice: RwSignal::new(None),
             copied: RwSignal::new(None),
+            proof: StoredValue::new(None),
         }
     }
 

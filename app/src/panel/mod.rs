@@ -15,19 +15,28 @@ use crate::page_session::SessionProof;
 
 /// The agent's actions and the state they share.
 mod actions;
+/// Invoices, payments, refunds and subscriptions.
+mod billing;
 /// The customer header and the candidate list.
 mod customer;
+/// Money and dates in the agent's locale.
+mod format;
 /// The push connection that keeps the panel live.
 mod live_updates;
 /// The order list and an order's details.
 mod orders;
+/// The customer's totals and spending chart.
+mod summary;
 /// What the agent was looking at, per conversation, across page loads.
 mod view_memory;
 
 use actions::PanelActions;
+use billing::BillingSections;
 use customer::{CandidateList, CustomerHeader};
+use format::AgentLocale;
 use live_updates::{follow_live_updates, LiveState};
 use orders::{MentionedOrders, OrderList};
+use summary::SummaryCard;
 use view_memory::ViewMemory;
 
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
@@ -37,6 +46,10 @@ pub fn PanelPage() -> impl IntoView {
     let context = bridge.context;
     let actions = PanelActions::new(bridge);
     provide_context(actions);
+    let host_locale =
+        Memo::new(move |_| context.with(|c| c.as_ref()?.agent.as_ref()?.locale.clone()));
+    let locale = AgentLocale::new(host_locale);
+    provide_context(locale);
 
     // `None` until the host has said who the contact is (Lime sends the contact in its own
     // event; a Chatwoot contact may be `{}` while the host loads it).
@@ -59,7 +72,7 @@ pub fn PanelPage() -> impl IntoView {
     let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
     let retry = Trigger::new();
     let live = LiveState::new();
-    look_up_on_every_change(bridge, keys, actions.chosen, live, retry, panel);
+    look_up_on_every_change(bridge, keys, actions, live, retry, panel);
     follow_live_updates(bridge, panel, live, retry);
     // Lime Connect shows problems as toasts too, where the operator looks.
     Effect::new(move |_| {
@@ -72,6 +85,8 @@ pub fn PanelPage() -> impl IntoView {
     });
 
     let body = move || {
+        // Rebuilt in the agent's locale when the host reports it after the data arrived.
+        locale.0.track();
         let Some(keys) = keys.get() else {
             return state(
                 "waiting",
@@ -150,7 +165,7 @@ pub fn PanelPage() -> impl IntoView {
 fn look_up_on_every_change(
     bridge: HostBridge,
     keys: Memo<Option<ContactKeys>>,
-    chosen: RwSignal<Option<String>>,
+    actions: PanelActions,
     live: LiveState,
     retry: Trigger,
     panel: RwSignal<Option<Result<Panel, PanelError>>>,
@@ -171,8 +186,7 @@ fn look_up_on_every_change(
         numbers
     });
     let latest_lookup = StoredValue::new(0_u64);
-    // The session proof, its token renewed in place while the page stays open.
-    let proof = StoredValue::new(None::<SessionProof>);
+    let (chosen, proof) = (actions.chosen, actions.proof);
     Effect::new(move |_| keep_session_fresh(proof));
     // The Lime token a lookup was already retried for, so an invalid token is renewed once.
     let renewed_after = StoredValue::new(None::<String>);
@@ -391,9 +405,20 @@ fn match_view(panel: Panel) -> AnyView {
                 .into_iter()
                 .filter(|m| m.id != customer.id)
                 .collect();
+            let ticket = panel.live.map(|live| live.ticket);
+            let summary = panel
+                .summary
+                .map(|summary| view! { <SummaryCard summary /> });
             view! {
-                <CustomerHeader customer others />
-                <OrderList orders=panel.orders />
+                <CustomerHeader customer=customer.clone() others />
+                {summary}
+                <OrderList
+                    orders=panel.orders
+                    more=panel.more_orders
+                    customer_id=customer.id
+                    ticket
+                />
+                <BillingSections billing=panel.billing />
             }
             .into_any()
         }

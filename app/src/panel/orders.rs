@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::actions::PanelActions;
-use crate::api::{MentionedOrder, OrderRow};
+use super::{actions::PanelActions, format::Format};
+use crate::api::{more_orders, MentionedOrder, MoreOrdersRequest, OrderRow};
 
 /// Orders the conversation names, pinned above everything else; an order of another
 /// customer than the one shown is flagged.
@@ -28,12 +28,62 @@ pub fn MentionedOrders(mentioned: Vec<MentionedOrder>) -> impl IntoView {
     })
 }
 
-/// A compact table of orders: number, date, status, total. Choosing a row opens its details.
+/// The shown customer's orders: a compact table (number, date, state, total), newest first,
+/// a page at a time. Choosing a row opens its details.
 #[component]
-pub fn OrderList(orders: Vec<OrderRow>) -> impl IntoView {
+pub fn OrderList(
+    orders: Vec<OrderRow>,
+    /// Where the next page starts, when there is one.
+    more: Option<String>,
+    /// Whose orders these are.
+    customer_id: i64,
+    /// The panel's signed ticket, which lets it ask for the next pages.
+    ticket: Option<String>,
+) -> impl IntoView {
     if orders.is_empty() {
         return view! { <p class="state" data-state="no-orders">"No orders yet."</p> }.into_any();
     }
+    let actions = expect_context::<PanelActions>();
+    let later_pages = RwSignal::new(Vec::<OrderRow>::new());
+    let next = RwSignal::new(more);
+    let loading = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let show_more = move |_| {
+        let (Some(after), Some(ticket), Some(session)) = (
+            next.get_untracked(),
+            ticket.clone(),
+            actions.proof.get_value(),
+        ) else {
+            return;
+        };
+        loading.set(true);
+        failed.set(None);
+        let request = MoreOrdersRequest {
+            session,
+            ticket,
+            customer_id,
+            after,
+        };
+        leptos::task::spawn_local(async move {
+            match more_orders(request).await {
+                Ok(page) => {
+                    later_pages.update(|orders| orders.extend(page.orders));
+                    next.set(page.next);
+                }
+                Err(error) => failed.set(Some(error.to_string())),
+            }
+            loading.set(false);
+        });
+    };
+    let more_button = move || {
+        next.get().map(|_| {
+            view! {
+                <button class="more" on:click=show_more.clone() disabled=move || loading.get()>
+                    {move || if loading.get() { "Loading more orders…" } else { "Show more orders" }}
+                </button>
+            }
+        })
+    };
     view! {
         <table class="orders">
             <caption>"Orders"</caption>
@@ -46,7 +96,14 @@ pub fn OrderList(orders: Vec<OrderRow>) -> impl IntoView {
                 </tr>
             </thead>
             {orders.into_iter().map(|order| view! { <OrderRows order /> }).collect_view()}
+            <For
+                each=move || later_pages.get()
+                key=|order| order.number.clone()
+                children=|order| view! { <OrderRows order /> }
+            />
         </table>
+        {more_button}
+        {move || failed.get().map(|text| view! { <p class="state error" role="alert">{text}</p> })}
     }
     .into_any()
 }
@@ -87,8 +144,10 @@ fn OrderRows(
             })
         }
     };
+    let fmt = Format::current();
     let status_class = format!("status status-{}", order.status);
     let placed_on = order.placed_on.clone();
+    let states = format!("{} · {}", order.payment_state, order.fulfilment);
     let details = order.clone();
     let flag = other_owner.map(|owner| {
         view! {
@@ -111,12 +170,13 @@ fn OrderRows(
                     {flag}
                 </td>
                 <td>
-                    <time datetime=placed_on>{order.placed_on.clone()}</time>
+                    <time datetime=placed_on>{fmt.date(&order.placed_on)}</time>
                 </td>
                 <td>
                     <span class=status_class>{order.status.clone()}</span>
+                    <span class="states muted" data-state="order-states">{states}</span>
                 </td>
-                <td class="num">{order.total.display()}</td>
+                <td class="num">{fmt.money(&order.total)}</td>
             </tr>
             <Show when=move || is_open.get()>
                 <OrderDetails order=details.clone() detail_key=number.clone() />
@@ -130,6 +190,7 @@ fn OrderRows(
 #[component]
 fn OrderDetails(order: OrderRow, detail_key: String) -> impl IntoView {
     let actions = expect_context::<PanelActions>();
+    let fmt = Format::current();
     let number = order.number.clone();
     let reply_label = if actions.inserts_into_reply() {
         "Insert into reply"
@@ -174,7 +235,7 @@ fn OrderDetails(order: OrderRow, detail_key: String) -> impl IntoView {
             view! {
                 <li>
                     {item.quantity} " × " {item.name.clone()} " "
-                    <span class="muted">{item.sku.clone()} " · " {item.unit_price.display()}</span>
+                    <span class="muted">{item.sku.clone()} " · " {fmt.money(&item.unit_price)}</span>
                 </li>
             }
         })
@@ -199,13 +260,13 @@ fn OrderDetails(order: OrderRow, detail_key: String) -> impl IntoView {
             };
             let delivered = s
                 .delivered_on
-                .clone()
-                .map(|day| format!(", delivered {day}"))
+                .as_ref()
+                .map(|day| format!(", delivered {}", fmt.date(day)))
                 .unwrap_or_default();
             view! {
                 <li>
                     {s.carrier.clone()} " " {tracking}
-                    <span class="muted">" · shipped " {s.shipped_on.clone()} {delivered}</span>
+                    <span class="muted">" · shipped " {fmt.date(&s.shipped_on)} {delivered}</span>
                 </li>
             }
         })
@@ -213,13 +274,41 @@ fn OrderDetails(order: OrderRow, detail_key: String) -> impl IntoView {
     let no_shipments = order.shipments.is_empty().then(|| {
         view! { <li class="muted">"Not shipped yet."</li> }
     });
+    let address = order.shipping_address.clone().map(|address| {
+        view! {
+            <h2>"Ships to"</h2>
+            <address>{address}</address>
+        }
+    });
+    let refunds = (!order.refunds.is_empty()).then(|| {
+        let lines = order
+            .refunds
+            .iter()
+            .map(|r| {
+                view! {
+                    <li>
+                        {fmt.money(&r.amount)} " · " {r.reason.clone()}
+                        <span class="muted">
+                            " · " {fmt.date(&r.refunded_on)} " · " {r.status.clone()}
+                        </span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>"Refunds"</h2>
+            <ul class="refunds">{lines}</ul>
+        }
+    });
     view! {
         <tr class="order-detail" data-order-detail=detail_key>
             <td colspan="4">
                 <h2>"Items"</h2>
                 <ul class="items">{items}</ul>
+                {address}
                 <h2>"Shipments"</h2>
                 <ul class="shipments">{shipments} {no_shipments}</ul>
+                {refunds}
                 <div class="actions">
                     <button class="reply" on:click=reply>{reply_label}</button>
                     {discuss}

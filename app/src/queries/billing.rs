@@ -1,0 +1,474 @@
+//! The SQL behind the billing part of the panel: the customer's invoices, payments, refunds
+//! and subscriptions, the summary with its monthly chart, and what orders were paid.
+
+use std::collections::HashMap;
+
+use orderpane::money::Money;
+use sqlx::PgPool;
+
+use crate::billing::{
+    Billing, Invoice, MonthTotal, Payment, Refund, Subscription, Summary, BILLING_LIST_LEN,
+    CHART_MONTHS,
+};
+
+/// The customer's invoices, payments, refunds and subscriptions, newest first.
+pub async fn billing(pool: &PgPool, customer_id: i64) -> sqlx::Result<Billing> {
+    let (invoices, payments, refunds, subscriptions) = tokio::try_join!(
+        invoices(pool, customer_id),
+        payments(pool, customer_id),
+        refunds(pool, customer_id),
+        subscriptions(pool, customer_id),
+    )?;
+    Ok(Billing {
+        invoices,
+        payments,
+        refunds,
+        subscriptions,
+    })
+}
+
+async fn invoices(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Invoice>> {
+    let rows = sqlx::query!(
+        r#"
+        select i.number, o.number as "order_number?", i.status, i.currency,
+               i.amount_due_minor, i.amount_paid_minor, i.pdf_url,
+               to_char(i.issued_at at time zone 'UTC', 'YYYY-MM-DD') as "issued_on!",
+               to_char(i.due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on,
+               (i.status = 'open' and i.due_at < now()) is true as "overdue!"
+          from invoices i
+          left join orders o on o.id = i.order_id
+         where i.customer_id = $1
+         order by i.issued_at desc, i.id desc
+         limit $2
+        "#,
+        customer_id,
+        BILLING_LIST_LEN,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Invoice {
+            number: row.number,
+            order_number: row.order_number,
+            status: row.status,
+            issued_on: row.issued_on,
+            due_on: row.due_on,
+            amount_due: Money::new(row.amount_due_minor, row.currency.clone()),
+            amount_paid: Money::new(row.amount_paid_minor, row.currency),
+            pdf_url: row.pdf_url,
+            overdue: row.overdue,
+        })
+        .collect())
+}
+
+async fn payments(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Payment>> {
+    let rows = sqlx::query!(
+        r#"
+        select p.currency, p.amount_minor, p.method, p.card_brand, p.card_last4, p.status,
+               p.failure_reason, o.number as "order_number?", i.number as "invoice_number?",
+               to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as "attempted_on!"
+          from payments p
+          left join orders o on o.id = p.order_id
+          left join invoices i on i.id = p.invoice_id
+         where p.customer_id = $1
+         order by p.attempted_at desc, p.id desc
+         limit $2
+        "#,
+        customer_id,
+        BILLING_LIST_LEN,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Payment {
+            attempted_on: row.attempted_on,
+            amount: Money::new(row.amount_minor, row.currency),
+            method: row.method,
+            card_brand: row.card_brand,
+            card_last4: row.card_last4,
+            status: row.status,
+            failure_reason: row.failure_reason,
+            order_number: row.order_number,
+            invoice_number: row.invoice_number,
+        })
+        .collect())
+}
+
+async fn refunds(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Refund>> {
+    let rows = sqlx::query!(
+        r#"
+        select r.currency, r.amount_minor, r.reason, r.status, o.number as "order_number?",
+               to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as "refunded_on!"
+          from refunds r
+          left join orders o on o.id = r.order_id
+         where r.customer_id = $1
+         order by r.refunded_at desc, r.id desc
+         limit $2
+        "#,
+        customer_id,
+        BILLING_LIST_LEN,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Refund {
+            refunded_on: row.refunded_on,
+            amount: Money::new(row.amount_minor, row.currency),
+            reason: row.reason,
+            status: row.status,
+            order_number: row.order_number,
+        })
+        .collect())
+}
+
+async fn subscriptions(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Subscription>> {
+    let rows = sqlx::query!(
+        r#"
+        select plan, status, currency, amount_minor, billing_interval,
+               to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as "started_on!",
+               to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD') as renews_on,
+               to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
+          from subscriptions
+         where customer_id = $1
+         order by started_at desc, id desc
+         limit $2
+        "#,
+        customer_id,
+        BILLING_LIST_LEN,
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut subscriptions: Vec<Subscription> = rows
+        .into_iter()
+        .map(|row| Subscription {
+            plan: row.plan,
+            amount: Money::new(row.amount_minor, row.currency),
+            interval: row.billing_interval,
+            started_on: row.started_on,
+            // A cancelled plan does not renew, whatever its last period said.
+            renews_on: row.renews_on.filter(|_| row.status != "cancelled"),
+            ends_on: row.ends_on,
+            status: row.status,
+        })
+        .collect();
+    // Running plans first; the sort is stable, so each group stays newest first.
+    subscriptions.sort_by_key(|s| !s.is_active());
+    Ok(subscriptions)
+}
+
+/// The customer's totals and monthly spending: one statement, each part an index probe by
+/// customer. `None` when the customer does not exist.
+pub async fn summary(pool: &PgPool, customer_id: i64) -> sqlx::Result<Option<Summary>> {
+    // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
+    // come once; the money kinds once per currency; `month` once per month and currency.
+    let rows = sqlx::query!(
+        r#"
+        select 'since' as "kind!", null::text as currency, null::text as month,
+               extract(epoch from c.created_at)::bigint as "amount!",
+               to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD') as day
+          from customers c where c.id = $1
+        union all
+        select 'orders', null, null, count(*), null from orders where customer_id = $1
+        union all
+        select 'spent', currency, null, sum(total_minor)::bigint, null
+          from orders where customer_id = $1 and status <> 'cancelled' group by currency
+        union all
+        select 'refunded', currency, null, sum(amount_minor)::bigint, null
+          from refunds where customer_id = $1 and status = 'succeeded' group by currency
+        union all
+        select 'open', currency, null, sum(amount_due_minor - amount_paid_minor)::bigint, null
+          from invoices where customer_id = $1 and status = 'open' group by currency
+        union all
+        select 'subscriptions', null, null, count(*), null
+          from subscriptions
+         where customer_id = $1 and status in ('trialing', 'active', 'past_due')
+        union all
+        select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
+               sum(total_minor)::bigint, null
+          from orders
+         where customer_id = $1 and status <> 'cancelled'
+           and placed_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'
+                            - make_interval(months => $2)
+         group by currency, 3
+        "#,
+        customer_id,
+        (CHART_MONTHS - 1) as i32,
+    )
+    .fetch_all(pool)
+    .await?;
+
+    let today = chrono::Utc::now().date_naive();
+    let mut summary = Summary {
+        customer_since: String::new(),
+        order_count: 0,
+        spent: Vec::new(),
+        refunded: Vec::new(),
+        open_balance: Vec::new(),
+        active_subscriptions: 0,
+        chart_currency: None,
+        monthly: Vec::new(),
+    };
+    let mut found = false;
+    let mut months: HashMap<(String, String), i64> = HashMap::new();
+    for row in rows {
+        let money = || Money::new(row.amount, row.currency.clone().unwrap_or_default());
+        match row.kind.as_str() {
+            "since" => {
+                found = true;
+                summary.customer_since = row.day.clone().unwrap_or_default();
+            }
+            "orders" => summary.order_count = row.amount,
+            "spent" => summary.spent.push(money()),
+            "refunded" => summary.refunded.push(money()),
+            "open" if row.amount != 0 => summary.open_balance.push(money()),
+            "subscriptions" => summary.active_subscriptions = row.amount,
+            "month" => {
+                if let (Some(currency), Some(month)) = (row.currency.clone(), row.month.clone()) {
+                    months.insert((currency, month), row.amount);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !found {
+        return Ok(None);
+    }
+    for list in [
+        &mut summary.spent,
+        &mut summary.refunded,
+        &mut summary.open_balance,
+    ] {
+        list.sort_by(|a, b| a.currency.cmp(&b.currency));
+    }
+    let (currency, monthly) = chart(&months, today);
+    summary.chart_currency = currency;
+    summary.monthly = monthly;
+    Ok(Some(summary))
+}
+
+/// The chart's currency (the one with the most spent over the window; ties by code) and its
+/// months, oldest first, quiet months as zero.
+fn chart(
+    months: &HashMap<(String, String), i64>,
+    today: chrono::NaiveDate,
+) -> (Option<String>, Vec<MonthTotal>) {
+    use chrono::Datelike;
+    let mut per_currency: HashMap<&str, i64> = HashMap::new();
+    for ((currency, _), minor) in months {
+        *per_currency.entry(currency).or_default() += minor;
+    }
+    let currency = per_currency
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(currency, _)| currency.to_string());
+    let (mut year, mut month) = (today.year(), today.month());
+    let mut monthly = Vec::with_capacity(CHART_MONTHS);
+    for _ in 0..CHART_MONTHS {
+        let key = format!("{year:04}-{month:02}");
+        let minor = currency
+            .as_ref()
+            .and_then(|c| months.get(&(c.clone(), key)))
+            .copied()
+            .unwrap_or_default();
+        monthly.push(MonthTotal { year, month, minor });
+        (year, month) = if month == 1 {
+            (year - 1, 12)
+        } else {
+            (year, month - 1)
+        };
+    }
+    monthly.reverse();
+    (currency, monthly)
+}
+
+/// What was paid and refunded for each of these orders, to tell their payment state.
+pub async fn order_money(pool: &PgPool, order_ids: &[i64]) -> sqlx::Result<OrderMoney> {
+    let (payments, refunds) = tokio::try_join!(
+        sqlx::query!(
+            r#"
+            select order_id as "order_id!", status, sum(amount_minor)::bigint as "minor!"
+              from payments
+             where order_id = any($1)
+             group by order_id, status
+            "#,
+            order_ids,
+        )
+        .fetch_all(pool),
+        sqlx::query!(
+            r#"
+            select r.order_id as "order_id!", r.currency, r.amount_minor, r.reason, r.status,
+                   o.number,
+                   to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as "refunded_on!"
+              from refunds r
+              join orders o on o.id = r.order_id
+             where r.order_id = any($1)
+             order by r.order_id, r.refunded_at, r.id
+            "#,
+            order_ids,
+        )
+        .fetch_all(pool),
+    )?;
+    let mut money = OrderMoney::default();
+    for row in payments {
+        let paid = money.paid.entry(row.order_id).or_default();
+        match row.status.as_str() {
+            "succeeded" => paid.succeeded += row.minor,
+            "pending" => paid.pending = true,
+            "failed" => paid.failed = true,
+            _ => {}
+        }
+    }
+    for row in refunds {
+        money.refunds.entry(row.order_id).or_default().push(Refund {
+            refunded_on: row.refunded_on,
+            amount: Money::new(row.amount_minor, row.currency),
+            reason: row.reason,
+            status: row.status,
+            order_number: Some(row.number),
+        });
+    }
+    Ok(money)
+}
+
+/// Payments and refunds per order id.
+#[derive(Default)]
+pub struct OrderMoney {
+    /// What each order's payments came to.
+    pub paid: HashMap<i64, PaidSoFar>,
+    /// Each order's refunds, oldest first.
+    pub refunds: HashMap<i64, Vec<Refund>>,
+}
+
+/// What an order's payments came to.
+#[derive(Default, Clone, Copy)]
+pub struct PaidSoFar {
+    /// The sum of its succeeded payments, minor units.
+    pub succeeded: i64,
+    /// Whether a payment is still pending.
+    pub pending: bool,
+    /// Whether any payment failed.
+    pub failed: bool,
+}
+
+/// The payment state an agent reads for an order of `total` minor units.
+pub fn payment_state(total: i64, paid: PaidSoFar, refunds: &[Refund]) -> &'static str {
+    let refunded: i64 = refunds
+        .iter()
+        .filter(|r| r.status == "succeeded")
+        .map(|r| r.amount.minor)
+        .sum();
+    if paid.succeeded > 0 && refunded >= paid.succeeded {
+        "refunded"
+    } else if refunded > 0 {
+        "partially refunded"
+    } else if paid.succeeded >= total && total > 0 {
+        "paid"
+    } else if paid.succeeded > 0 {
+        "partially paid"
+    } else if paid.pending {
+        "payment pending"
+    } else if paid.failed {
+        "payment failed"
+    } else {
+        "unpaid"
+    }
+}
+
+/// The fulfilment state an agent reads for an order: from its status and shipments.
+pub fn fulfilment_state(status: &str, shipped: usize, delivered: usize) -> &'static str {
+    match status {
+        "cancelled" => "cancelled",
+        _ if shipped == 0 => "not shipped",
+        _ if delivered == shipped => "delivered",
+        _ => "in transit",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refund(minor: i64, status: &str) -> Refund {
+        Refund {
+            refunded_on: "2026-11-01".into(),
+            amount: Money::new(minor, "EUR"),
+            reason: "damaged".into(),
+            status: status.into(),
+            order_number: None,
+        }
+    }
+
+    fn paid(succeeded: i64) -> PaidSoFar {
+        PaidSoFar {
+            succeeded,
+            ..PaidSoFar::default()
+        }
+    }
+
+    #[test]
+    fn payment_states_follow_payments_and_refunds() {
+        assert_eq!(payment_state(1000, paid(1000), &[]), "paid");
+        assert_eq!(payment_state(1000, paid(400), &[]), "partially paid");
+        assert_eq!(
+            payment_state(1000, paid(1000), &[refund(300, "succeeded")]),
+            "partially refunded"
+        );
+        assert_eq!(
+            payment_state(1000, paid(1000), &[refund(1000, "succeeded")]),
+            "refunded"
+        );
+        // A refund still pending is not money back yet.
+        assert_eq!(
+            payment_state(1000, paid(1000), &[refund(1000, "pending")]),
+            "paid"
+        );
+        let failed = PaidSoFar {
+            failed: true,
+            ..PaidSoFar::default()
+        };
+        assert_eq!(payment_state(1000, failed, &[]), "payment failed");
+        let pending = PaidSoFar {
+            pending: true,
+            failed: true,
+            ..PaidSoFar::default()
+        };
+        assert_eq!(payment_state(1000, pending, &[]), "payment pending");
+        assert_eq!(payment_state(1000, PaidSoFar::default(), &[]), "unpaid");
+    }
+
+    #[test]
+    fn fulfilment_states_follow_shipments() {
+        assert_eq!(fulfilment_state("processing", 0, 0), "not shipped");
+        assert_eq!(fulfilment_state("shipped", 2, 1), "in transit");
+        assert_eq!(fulfilment_state("delivered", 1, 1), "delivered");
+        assert_eq!(fulfilment_state("cancelled", 0, 0), "cancelled");
+    }
+
+    #[test]
+    fn the_chart_has_every_month_in_the_biggest_currency() {
+        let mut months = HashMap::new();
+        months.insert(("EUR".to_string(), "2026-11".to_string()), 500);
+        months.insert(("EUR".to_string(), "2026-01".to_string()), 700);
+        months.insert(("USD".to_string(), "2026-10".to_string()), 1000);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let (currency, monthly) = chart(&months, today);
+        assert_eq!(currency.as_deref(), Some("EUR"));
+        assert_eq!(monthly.len(), CHART_MONTHS);
+        assert_eq!((monthly[0].year, monthly[0].month), (2025, 12));
+        assert_eq!(monthly[1].minor, 700);
+        assert_eq!(monthly[10].minor, 0);
+        assert_eq!((monthly[11].month, monthly[11].minor), (11, 500));
+    }
+
+    #[test]
+    fn a_customer_without_orders_has_no_chart_currency() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let (currency, monthly) = chart(&HashMap::new(), today);
+        assert_eq!(currency, None);
+        assert!(monthly.iter().all(|m| m.minor == 0));
+        assert_eq!((monthly[0].year, monthly[0].month), (2025, 2));
+    }
+}
