@@ -1,12 +1,13 @@
 //! The reference for the panel lookup: the same SQL run straight against Postgres with
 //! pgbench, no server in between. Each transaction is the panel's reads for one random
-//! customer by email, as `app/src/queries.rs` makes them: the matching customers, their
-//! newest orders, and those orders' items and shipments. Prints transactions per second and
-//! the median and 99th-percentile latency at each concurrency.
+//! customer by email, as `app/src/queries.rs` makes them: the matching customers; the shown
+//! customer's summary, first page of orders with their items, shipments, payments and
+//! refunds; and their invoices, payments, refunds and subscriptions. Prints transactions per
+//! second and the median and 99th-percentile latency at each concurrency.
 //!
 //! Differences from the server that remain: pgbench sends the statements one after another
-//! on one connection (the server reads items and shipments at once, on two), and it writes
-//! no audit row (the server writes one per lookup).
+//! on one connection (the server runs independent reads at once, each on its own pooled
+//! connection), and it writes no audit row (the server writes one per lookup).
 
 use std::{
     path::{Path, PathBuf},
@@ -57,12 +58,15 @@ struct Args {
 }
 
 /// The panel's reads for one contact known by email, with pgbench variables where the
-/// server passes parameters. The statements are `matching_customers`, `newest_orders`,
-/// `order_items` and `order_shipments` from app/src/queries.rs; the absent keys (external
-/// id, phone) are nulls, as the server binds them.
+/// server binds parameters: from app/src/queries.rs `matching_customers`, then for the one
+/// customer shown `orders_page` (the first page: 20 orders and one to see whether more
+/// follow) with its `order_items`, `order_shipments` and `billing::order_money` (payments,
+/// refunds), and from app/src/queries/billing.rs `summary`, `invoices`, `payments`,
+/// `refunds` and `subscriptions` (20 each). The absent keys (external id, phone) and the
+/// absent page cursor are nulls, as the server binds them.
 ///
 /// `\aset` keeps the last row's columns: the customer (a contact matching several customers
-/// gets no orders, as in the panel) and the ids of the orders shown, gathered with a window
+/// gets no orders, as in the panel) and the ids of the page's orders, gathered with a window
 /// aggregate so that they need no second query.
 const SCRIPT: &str = r#"\set g random(1, :customers)
 \set m_n 0
@@ -82,14 +86,47 @@ select distinct on (c.id)
           case m.kind when 'external_id' then 0 when 'email' then 1 else 2 end
 \aset m_
 \if :m_n = 1
+select 'since' as kind, null::text as currency, null::text as month,
+       extract(epoch from c.created_at)::bigint as amount,
+       to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD') as day
+  from customers c where c.id = :m_id
+union all
+select 'orders', null, null, count(*), null from orders where customer_id = :m_id
+union all
+select 'spent', currency, null, sum(total_minor)::bigint, null
+  from orders where customer_id = :m_id and status <> 'cancelled' group by currency
+union all
+select 'refunded', currency, null, sum(amount_minor)::bigint, null
+  from refunds where customer_id = :m_id and status = 'succeeded' group by currency
+union all
+select 'open', currency, null, sum(amount_due_minor - amount_paid_minor)::bigint, null
+  from invoices where customer_id = :m_id and status = 'open' group by currency
+union all
+select 'subscriptions', null, null, count(*), null
+  from subscriptions
+ where customer_id = :m_id and status in ('trialing', 'active', 'past_due')
+union all
+select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
+       sum(total_minor)::bigint, null
+  from orders
+ where customer_id = :m_id and status <> 'cancelled'
+   and placed_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'
+                    - make_interval(months => 11)
+ group by currency, 3;
 \set o_n 0
-select o.*, count(*) over () as n, array_agg(o.id) over () as ids
-  from (select id, number, status, currency, total_minor,
+select o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address, o.placed_on,
+       count(*) over () as n,
+       (array_agg(o.id) over (order by o.placed_at desc, o.id desc
+                              rows between unbounded preceding and unbounded following))[1:20] as ids
+  from (select id, number, status, currency, total_minor, shipping_address, placed_at,
                to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on
           from orders
          where customer_id = :m_id
+           and (null::bigint is null
+                or (placed_at, id) < (select placed_at, id from orders
+                                       where id = null::bigint and customer_id = :m_id))
          order by placed_at desc, id desc
-         limit 50) o
+         limit 21) o
 \aset o_
 \if :o_n > 0
 select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
@@ -103,7 +140,51 @@ select order_id, carrier, tracking_number, tracking_url,
   from shipments
  where order_id = any(:o_ids::bigint[])
  order by order_id, shipped_at, id;
+select order_id, status, sum(amount_minor)::bigint as minor
+  from payments
+ where order_id = any(:o_ids::bigint[])
+ group by order_id, status;
+select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
+       to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
+  from refunds r
+  join orders o on o.id = r.order_id
+ where r.order_id = any(:o_ids::bigint[])
+ order by r.order_id, r.refunded_at, r.id;
 \endif
+select i.number, o.number as order_number, i.status, i.currency,
+       i.amount_due_minor, i.amount_paid_minor, i.pdf_url,
+       to_char(i.issued_at at time zone 'UTC', 'YYYY-MM-DD') as issued_on,
+       to_char(i.due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on,
+       (i.status = 'open' and i.due_at < now()) is true as overdue
+  from invoices i
+  left join orders o on o.id = i.order_id
+ where i.customer_id = :m_id
+ order by i.issued_at desc, i.id desc
+ limit 20;
+select p.currency, p.amount_minor, p.method, p.card_brand, p.card_last4, p.status,
+       p.failure_reason, o.number as order_number, i.number as invoice_number,
+       to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as attempted_on
+  from payments p
+  left join orders o on o.id = p.order_id
+  left join invoices i on i.id = p.invoice_id
+ where p.customer_id = :m_id
+ order by p.attempted_at desc, p.id desc
+ limit 20;
+select r.currency, r.amount_minor, r.reason, r.status, o.number as order_number,
+       to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
+  from refunds r
+  left join orders o on o.id = r.order_id
+ where r.customer_id = :m_id
+ order by r.refunded_at desc, r.id desc
+ limit 20;
+select plan, status, currency, amount_minor, billing_interval,
+       to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as started_on,
+       to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD') as renews_on,
+       to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
+  from subscriptions
+ where customer_id = :m_id
+ order by started_at desc, id desc
+ limit 20;
 \endif
 "#;
 
