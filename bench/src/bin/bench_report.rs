@@ -97,6 +97,7 @@ fn main() -> anyhow::Result<()> {
         "p99",
         "429s",
         "errors",
+        "load",
     ])];
     for run in panel.iter().flatten() {
         for level in run["levels"].as_array().into_iter().flatten() {
@@ -109,6 +110,7 @@ fn main() -> anyhow::Result<()> {
                 millis(&level["p99_ms"]),
                 text(&level["rejected_429"]),
                 text(&level["other_errors"]),
+                number(&level["load_1min"], 1),
             ]);
         }
     }
@@ -122,6 +124,7 @@ fn main() -> anyhow::Result<()> {
         "transactions/s",
         "median",
         "p99",
+        "load",
     ])];
     for run in sql.iter().flatten() {
         for level in run["levels"].as_array().into_iter().flatten() {
@@ -132,10 +135,14 @@ fn main() -> anyhow::Result<()> {
                 number(&level["tps"], 1),
                 millis(&level["median_ms"]),
                 millis(&level["p99_ms"]),
+                number(&level["load_1min"], 1),
             ]);
         }
     }
     table(&rows);
+    println!(
+        "  load: the machine's 1-minute load average at the end of the level ({cores} cores; the server, Postgres and the clients count too)"
+    );
 
     println!("\nStore size ({} clients)", args.compare_at);
     let mut rows = vec![row(&[

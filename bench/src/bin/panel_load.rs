@@ -20,6 +20,7 @@ use std::{
 };
 
 use anyhow::{bail, Context};
+use bench::{load_average, millis, percentile};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -68,6 +69,7 @@ struct Level {
     mean_ms: f64,
     rejected_429: u64,
     other_errors: u64,
+    load: Option<f64>,
 }
 
 /// Everything the clients share.
@@ -142,15 +144,16 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
             requests: latencies.len(),
             seconds,
-            median_ms: percentile(&latencies, 0.50),
-            p99_ms: percentile(&latencies, 0.99),
-            mean_ms: latencies.iter().map(|d| d.as_secs_f64()).sum::<f64>() * 1e3
+            median_ms: ms(percentile(&latencies, 0.50)),
+            p99_ms: ms(percentile(&latencies, 0.99)),
+            mean_ms: latencies.iter().copied().map(millis).sum::<f64>()
                 / latencies.len().max(1) as f64,
             rejected_429: load.rejected_429.load(Ordering::Relaxed),
             other_errors: load.other_errors.load(Ordering::Relaxed),
+            load: load_average(),
         };
         println!(
-            "{} panel lookups, {:>2} clients: {:>7.1} requests/s, median {:>6.2} ms, p99 {:>6.2} ms, {} answered 429, {} other errors",
+            "{} panel lookups, {:>2} clients: {:>7.1} requests/s, median {:>6.2} ms, p99 {:>6.2} ms, {} answered 429, {} other errors, machine load {}",
             load.args.label,
             level.concurrency,
             level.requests as f64 / level.seconds,
@@ -158,6 +161,7 @@ async fn main() -> anyhow::Result<()> {
             level.p99_ms,
             level.rejected_429,
             level.other_errors,
+            level.load.map_or("?".into(), |l| format!("{l:.1}")),
         );
         levels.push(level);
     }
@@ -179,6 +183,7 @@ async fn main() -> anyhow::Result<()> {
                 "mean_ms": l.mean_ms,
                 "rejected_429": l.rejected_429,
                 "other_errors": l.other_errors,
+                "load_1min": l.load,
             })).collect::<Vec<_>>(),
         });
         std::fs::write(path, serde_json::to_string_pretty(&figures)?)
@@ -307,11 +312,7 @@ fn splitmix(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The latency below which `share` of the sorted `latencies` fall, in milliseconds.
-fn percentile(latencies: &[Duration], share: f64) -> f64 {
-    if latencies.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((latencies.len() as f64 * share).ceil() as usize).clamp(1, latencies.len()) - 1;
-    latencies[index].as_secs_f64() * 1e3
+/// Milliseconds of a percentile (NaN, written as null, when there were no answers).
+fn ms(latency: Option<Duration>) -> f64 {
+    latency.map_or(f64::NAN, millis)
 }

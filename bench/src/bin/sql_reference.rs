@@ -15,6 +15,7 @@ use std::{
 };
 
 use anyhow::{bail, Context};
+use bench::{load_average, percentile};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -206,12 +207,19 @@ fn main() -> anyhow::Result<()> {
         let reported_tps = pgbench(&args, &script, concurrency, args.seconds, Some(&prefix))?;
         let mut latencies = read_logs(&args.work_dir)?;
         latencies.sort_unstable();
-        let median_ms = percentile(&latencies, 0.50);
-        let p99_ms = percentile(&latencies, 0.99);
+        let load = load_average();
+        // pgbench logs microseconds.
+        let ms = |share| percentile(&latencies, share).map_or(f64::NAN, |us| us as f64 / 1e3);
+        let (median_ms, p99_ms) = (ms(0.50), ms(0.99));
         let mean_ms = latencies.iter().sum::<u64>() as f64 / latencies.len().max(1) as f64 / 1e3;
         println!(
-            "{} SQL reference, {:>2} clients: {:>7.1} transactions/s, median {:>6.2} ms, p99 {:>6.2} ms",
-            args.label, concurrency, reported_tps, median_ms, p99_ms
+            "{} SQL reference, {:>2} clients: {:>7.1} transactions/s, median {:>6.2} ms, p99 {:>6.2} ms, machine load {}",
+            args.label,
+            concurrency,
+            reported_tps,
+            median_ms,
+            p99_ms,
+            load.map_or("?".into(), |l| format!("{l:.1}")),
         );
         levels.push(serde_json::json!({
             "concurrency": concurrency,
@@ -220,6 +228,7 @@ fn main() -> anyhow::Result<()> {
             "median_ms": median_ms,
             "p99_ms": p99_ms,
             "mean_ms": mean_ms,
+            "load_1min": load,
         }));
     }
     remove_logs(&args.work_dir)?;
@@ -325,13 +334,4 @@ fn remove_logs(dir: &Path) -> anyhow::Result<()> {
         std::fs::remove_file(&log)?;
     }
     Ok(())
-}
-
-/// The latency below which `share` of the sorted `latencies` (µs) fall, in milliseconds.
-fn percentile(latencies: &[u64], share: f64) -> f64 {
-    if latencies.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((latencies.len() as f64 * share).ceil() as usize).clamp(1, latencies.len()) - 1;
-    latencies[index] as f64 / 1e3
 }
