@@ -91,20 +91,23 @@ pub async fn mentioned_orders(
         .into_iter()
         .map(|row| {
             let position = numbers.iter().position(|n| *n == row.mentioned);
-            (position.unwrap_or(usize::MAX), MentionedOrder {
-            order: details.row(OrderHead {
-                id: row.id,
-                number: row.number,
-                placed_on: row.placed_on,
-                status: row.status,
-                total: Money::new(row.total_minor, row.currency),
-                shipping_address: row.shipping_address,
-            }),
-            customer_id: row.customer_id,
-            customer_reference: row.reference,
-            customer_name: row.name,
-            other_customer: Some(row.customer_id) != shown_customer,
-        })
+            (
+                position.unwrap_or(usize::MAX),
+                MentionedOrder {
+                    order: details.row(OrderHead {
+                        id: row.id,
+                        number: row.number,
+                        placed_on: row.placed_on,
+                        status: row.status,
+                        total: Money::new(row.total_minor, row.currency),
+                        shipping_address: row.shipping_address,
+                    }),
+                    customer_id: row.customer_id,
+                    customer_reference: row.reference,
+                    customer_name: row.name,
+                    other_customer: Some(row.customer_id) != shown_customer,
+                },
+            )
         })
         .collect();
     found.sort_by_key(|(position, _)| *position);

@@ -11,13 +11,13 @@ test("the summary, chart and billing sections show what the customer paid and ow
   const invoices = omar.locator("[data-section=invoices]");
   await expect(invoices.locator("summary")).toContainText("1 overdue");
   await invoices.locator("summary").click();
-  await expect(invoices.locator("[data-invoice=INV-1007]")).toContainText("overdue");
+  await expect(invoices.locator("[data-id=INV-1007]")).toContainText("overdue");
   const payments = omar.locator("[data-section=payments]");
   await expect(payments.locator("summary")).toContainText("1 failed");
   // Keyboard: a section opens with Enter on its heading.
   await payments.locator("summary").focus();
   await page.keyboard.press("Enter");
-  await expect(payments.locator("[data-payment-status=failed]")).toContainText(
+  await expect(payments.locator("[data-status=failed]")).toContainText(
     "Card declined: insufficient funds",
   );
 
@@ -51,7 +51,7 @@ test("a customer with many orders in two currencies pages through them", async (
   await expect(rows.last()).toHaveAttribute("data-order", "1014");
   const subscriptions = marco.locator("[data-section=subscriptions]");
   await subscriptions.locator("summary").click();
-  await expect(subscriptions.locator("[data-subscription=past_due]")).toContainText("Tea club");
+  await expect(subscriptions.locator("[data-status=past_due]")).toContainText("Tea club");
 });
 
 test.describe("in a German browser", () => {
@@ -65,4 +65,10 @@ test.describe("in a German browser", () => {
     await expect(newest).toContainText("18.11.2026");
     await expect(jane.locator("[data-state=refunded]")).toHaveText("85,00\u00a0€");
   });
+});
+
+test("an invoice number in the conversation pins the order it bills", async ({ page }) => {
+  const marco = await openConversation(page, 109);
+  await expectCustomer(marco, "Marco Rossi");
+  await expect(marco.locator("table.mentioned tr.order")).toHaveAttribute("data-order", "1020");
 });

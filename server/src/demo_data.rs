@@ -530,7 +530,7 @@ pub fn conversations() -> Vec<DemoConversation> {
                 Value::Null,
                 Value::Null,
             ),
-            "Why was my tea club paused? And I need the invoice for order 1020.",
+            "Why was my tea club paused? And please resend invoice INV-1020.",
         ),
     ];
     entries

@@ -130,9 +130,14 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
             .expect("lookup");
     }
     // The next page of a customer with more than a page of orders.
-    let marco = queries::panel(&pool, &keys(None, Some("marco@example.it"), None), None, &[])
-        .await
-        .expect("lookup");
+    let marco = queries::panel(
+        &pool,
+        &keys(None, Some("marco@example.it"), None),
+        None,
+        &[],
+    )
+    .await
+    .expect("lookup");
     let after = marco.more_orders.expect("a second page").parse().ok();
     let customer = marco.customer.expect("customer").id;
     queries::orders_page(&pool, customer, after)

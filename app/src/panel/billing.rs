@@ -87,11 +87,66 @@ fn Section(
 }
 
 /// The records as a list, or a line saying there are none.
-fn list<T>(records: &[T], none: &'static str, line: impl Fn(&T) -> AnyView) -> AnyView {
+fn list<T>(records: &[T], none: &'static str, line: impl Fn(&T) -> Record) -> AnyView {
     if records.is_empty() {
         return view! { <p class="muted empty">{none}</p> }.into_any();
     }
-    view! { <ul class="records">{records.iter().map(line).collect_view()}</ul> }.into_any()
+    let lines = records.iter().map(|r| line(r).view()).collect_view();
+    view! { <ul class="records">{lines}</ul> }.into_any()
+}
+
+/// One billing record as the list shows it. Every kind is reduced to this one shape, so the
+/// browser build carries one list-item view rather than one per kind (views are code in wasm).
+struct Record {
+    /// What it is: its number, means of payment, reason or plan.
+    title: String,
+    /// The amount, right-aligned.
+    amount: String,
+    /// Its status word, styled by `status-<word>`.
+    status: String,
+    /// Further facts, joined with " · " after the status.
+    facts: Vec<String>,
+    /// A web link (label, URL), such as an invoice's PDF.
+    link: Option<(&'static str, String)>,
+    /// A problem worth a line of its own, such as why a payment failed.
+    problem: Option<String>,
+    /// What tests and styles find it by: its number, when it has one.
+    id: Option<String>,
+}
+
+impl Record {
+    fn view(self) -> AnyView {
+        let link = self.link.map(|(label, url)| {
+            view! {
+                " · "
+                <a href=url target="_blank" rel="noopener noreferrer">
+                    {label}
+                </a>
+            }
+        });
+        let facts = self
+            .facts
+            .iter()
+            .map(|fact| format!(" · {fact}"))
+            .collect::<String>();
+        view! {
+            <li data-id=self.id data-status=self.status.clone()>
+                <div class="line">
+                    <strong>{self.title}</strong>
+                    <span class="num">{self.amount}</span>
+                </div>
+                <div class="muted">
+                    <span class=format!("status status-{}", self.status)>
+                        {self.status.replace('_', " ")}
+                    </span>
+                    {facts}
+                    {link}
+                </div>
+                {self.problem.map(|text| view! { <div class="failure">{text}</div> })}
+            </li>
+        }
+        .into_any()
+    }
 }
 
 /// A link only to a web page: a stored `javascript:` URL must never become clickable.
@@ -100,118 +155,92 @@ fn web_link(url: Option<&String>) -> Option<String> {
         .cloned()
 }
 
-fn invoice(fmt: &Format, invoice: &Invoice) -> AnyView {
-    let due = invoice
+fn invoice(fmt: &Format, invoice: &Invoice) -> Record {
+    let mut facts = vec![format!("issued {}", fmt.date(&invoice.issued_on))];
+    if let Some(due) = invoice
         .due_on
         .as_deref()
         .filter(|_| invoice.status == "open")
-        .map(|day| format!(" · due {}", fmt.date(day)));
-    let status = if invoice.overdue {
-        "overdue".to_string()
-    } else {
-        invoice.status.clone()
-    };
-    let pdf = web_link(invoice.pdf_url.as_ref()).map(|url| {
-        view! {
-            " "
-            <a href=url target="_blank" rel="noopener noreferrer">
-                "PDF"
-            </a>
-        }
-    });
-    let order = invoice
-        .order_number
-        .as_ref()
-        .map(|n| format!(" · order {n}"));
-    view! {
-        <li data-invoice=invoice.number.clone()>
-            <div class="line">
-                <strong>{invoice.number.clone()}</strong>
-                <span class="num">{fmt.money(&invoice.amount_due)}</span>
-            </div>
-            <div class="muted">
-                {fmt.date(&invoice.issued_on)} {order} " · "
-                <span class=format!("status status-{status}")>{status.clone()}</span> {due}
-                {format!(" · paid {}", fmt.money(&invoice.amount_paid))} {pdf}
-            </div>
-        </li>
+    {
+        facts.push(format!("due {}", fmt.date(due)));
     }
-    .into_any()
+    facts.push(format!("paid {}", fmt.money(&invoice.amount_paid)));
+    if let Some(order) = &invoice.order_number {
+        facts.push(format!("order {order}"));
+    }
+    Record {
+        title: invoice.number.clone(),
+        amount: fmt.money(&invoice.amount_due),
+        status: if invoice.overdue {
+            "overdue".into()
+        } else {
+            invoice.status.clone()
+        },
+        facts,
+        link: web_link(invoice.pdf_url.as_ref()).map(|url| ("PDF", url)),
+        problem: None,
+        id: Some(invoice.number.clone()),
+    }
 }
 
-fn payment(fmt: &Format, payment: &Payment) -> AnyView {
-    let failure = payment
-        .failure_reason
-        .clone()
-        .filter(|_| payment.status == "failed")
-        .map(|reason| view! { <div class="failure">{reason}</div> });
-    let target = match (&payment.invoice_number, &payment.order_number) {
-        (Some(invoice), _) => format!(" · invoice {invoice}"),
-        (None, Some(order)) => format!(" · order {order}"),
-        (None, None) => String::new(),
-    };
-    view! {
-        <li data-payment-status=payment.status.clone()>
-            <div class="line">
-                <span>{payment.means()}</span>
-                <span class="num">{fmt.money(&payment.amount)}</span>
-            </div>
-            <div class="muted">
-                {fmt.date(&payment.attempted_on)} {target} " · "
-                <span class=format!("status status-{}", payment.status)>
-                    {payment.status.clone()}
-                </span>
-            </div>
-            {failure}
-        </li>
+fn payment(fmt: &Format, payment: &Payment) -> Record {
+    let mut facts = vec![fmt.date(&payment.attempted_on)];
+    match (&payment.invoice_number, &payment.order_number) {
+        (Some(invoice), _) => facts.push(format!("invoice {invoice}")),
+        (None, Some(order)) => facts.push(format!("order {order}")),
+        (None, None) => {}
     }
-    .into_any()
+    Record {
+        title: payment.means(),
+        amount: fmt.money(&payment.amount),
+        status: payment.status.clone(),
+        facts,
+        link: None,
+        problem: payment
+            .failure_reason
+            .clone()
+            .filter(|_| payment.status == "failed"),
+        id: None,
+    }
 }
 
-fn refund(fmt: &Format, refund: &Refund) -> AnyView {
-    let order = refund
-        .order_number
-        .as_ref()
-        .map(|n| format!(" · order {n}"));
-    view! {
-        <li>
-            <div class="line">
-                <span>{refund.reason.clone()}</span>
-                <span class="num">{fmt.money(&refund.amount)}</span>
-            </div>
-            <div class="muted">
-                {fmt.date(&refund.refunded_on)} {order} " · " {refund.status.clone()}
-            </div>
-        </li>
+fn refund(fmt: &Format, refund: &Refund) -> Record {
+    let mut facts = vec![fmt.date(&refund.refunded_on)];
+    if let Some(order) = &refund.order_number {
+        facts.push(format!("order {order}"));
     }
-    .into_any()
+    Record {
+        title: refund.reason.clone(),
+        amount: fmt.money(&refund.amount),
+        status: refund.status.clone(),
+        facts,
+        link: None,
+        problem: None,
+        id: None,
+    }
 }
 
-fn subscription(fmt: &Format, subscription: &Subscription) -> AnyView {
-    let when = match (&subscription.ends_on, &subscription.renews_on) {
+fn subscription(fmt: &Format, subscription: &Subscription) -> Record {
+    let mut facts = vec![format!("since {}", fmt.date(&subscription.started_on))];
+    match (&subscription.ends_on, &subscription.renews_on) {
         (Some(day), _) if subscription.status == "cancelled" => {
-            format!(" · ended {}", fmt.date(day))
+            facts.push(format!("ended {}", fmt.date(day)))
         }
-        (Some(day), _) => format!(" · ends {}", fmt.date(day)),
-        (None, Some(day)) => format!(" · renews {}", fmt.date(day)),
-        (None, None) => String::new(),
-    };
-    view! {
-        <li data-subscription=subscription.status.clone()>
-            <div class="line">
-                <strong>{subscription.plan.clone()}</strong>
-                <span class="num">
-                    {format!("{} / {}", fmt.money(&subscription.amount), subscription.interval)}
-                </span>
-            </div>
-            <div class="muted">
-                <span class=format!("status status-{}", subscription.status)>
-                    {subscription.status.replace('_', " ")}
-                </span>
-                {format!(" · since {}", fmt.date(&subscription.started_on))}
-                {when}
-            </div>
-        </li>
+        (Some(day), _) => facts.push(format!("ends {}", fmt.date(day))),
+        (None, Some(day)) => facts.push(format!("renews {}", fmt.date(day))),
+        (None, None) => {}
     }
-    .into_any()
+    Record {
+        title: subscription.plan.clone(),
+        amount: format!(
+            "{} / {}",
+            fmt.money(&subscription.amount),
+            subscription.interval
+        ),
+        status: subscription.status.clone(),
+        facts,
+        link: None,
+        problem: None,
+        id: None,
+    }
 }
