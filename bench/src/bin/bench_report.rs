@@ -72,9 +72,11 @@ fn main() -> anyhow::Result<()> {
             seed["size_bytes"]
                 .as_f64()
                 .map_or("–".into(), |b| format!("{:.2} GB", b / 1e9)),
-            match seed["seconds"].as_f64() {
-                Some(seconds) => duration(seconds),
-                None => "reused".into(),
+            match (seed["reused"].as_bool(), seed["seconds"].as_f64()) {
+                (Some(true), Some(seconds)) => format!("{} (earlier run)", duration(seconds)),
+                (Some(true), None) => "reused".into(),
+                (_, Some(seconds)) => duration(seconds),
+                _ => "–".into(),
             },
         ]);
     }

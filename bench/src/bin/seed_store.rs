@@ -9,8 +9,8 @@
 //! customers without asking the database: customer `g` has the email `c<g>@bench.example`.
 //!
 //! A database that was completely seeded with the same arguments, seed version and
-//! migrations is reused (the marker is the database's comment); anything else is dropped and
-//! seeded again.
+//! migrations (the marker in the database's comment), and still has that many customers and
+//! orders, is reused; anything else is dropped and seeded again.
 
 use std::{
     path::PathBuf,
@@ -104,24 +104,38 @@ async fn main() -> anyhow::Result<()> {
 
     let started = Instant::now();
     tune(&cluster).await?;
-    let reused = is_seeded(&cluster, &args.database, &marker).await?;
-    if reused {
-        println!(
-            "{}: already seeded with {} customers and {} orders (reused)",
-            args.database, args.customers, orders
-        );
-    } else {
-        println!(
-            "{}: seeding {} customers and {} orders on {} connections",
-            args.database, args.customers, orders, args.jobs
-        );
-        recreate(&cluster, &args.database).await?;
-        seed(&target, args.customers, orders, args.jobs).await?;
-        let mut db = PgConnection::connect_with(&target).await?;
-        db.execute(format!("comment on database {} is '{marker}'", args.database).as_str())
-            .await?;
-    }
-    let seconds = started.elapsed().as_secs_f64();
+    // A complete earlier seeding with the same marker, and still the expected size.
+    let earlier = match seeded(&cluster, &args.database, &marker).await? {
+        Some(earlier) if has_size(&target, args.customers, orders).await? => Some(earlier),
+        _ => None,
+    };
+    let reused = earlier.is_some();
+    let seeding_seconds = match earlier {
+        Some(earlier) => {
+            println!(
+                "{}: already seeded with {} customers and {} orders (reused; seeding took {})",
+                args.database,
+                args.customers,
+                orders,
+                earlier.map_or("?".into(), minutes)
+            );
+            earlier
+        }
+        None => {
+            println!(
+                "{}: seeding {} customers and {} orders on {} connections",
+                args.database, args.customers, orders, args.jobs
+            );
+            recreate(&cluster, &args.database).await?;
+            seed(&target, args.customers, orders, args.jobs).await?;
+            let seconds = started.elapsed().as_secs_f64();
+            let mut db = PgConnection::connect_with(&target).await?;
+            let comment = format!("{marker}; seeded in {seconds:.1} s");
+            db.execute(format!("comment on database {} is '{comment}'", args.database).as_str())
+                .await?;
+            Some(seconds)
+        }
+    };
 
     let mut db = PgConnection::connect_with(&target).await?;
     let mut counts = serde_json::Map::new();
@@ -138,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "{}: seeded in {} ({:.1} GB on disk)",
             args.database,
-            minutes(seconds),
+            seeding_seconds.map_or("?".into(), minutes),
             size as f64 / 1e9
         );
     }
@@ -146,7 +160,8 @@ async fn main() -> anyhow::Result<()> {
         let figures = serde_json::json!({
             "database": args.database,
             "reused": reused,
-            "seconds": if reused { serde_json::Value::Null } else { seconds.into() },
+            // How long seeding took: in this run, or when the reused database was made.
+            "seconds": seeding_seconds,
             "size_bytes": size,
             "rows": counts,
         });
@@ -191,12 +206,13 @@ async fn tune(cluster: &PgConnectOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// True when `database` exists and carries `marker`.
-async fn is_seeded(
+/// When `database` exists and its comment starts with `marker` (it was seeded completely):
+/// `Some`, with how many seconds that seeding took when the comment says.
+async fn seeded(
     cluster: &PgConnectOptions,
     database: &str,
     marker: &str,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Option<Option<f64>>> {
     let mut admin = PgConnection::connect_with(&cluster.clone().database("postgres"))
         .await
         .context("connecting to the cluster")?;
@@ -206,7 +222,29 @@ async fn is_seeded(
     .bind(database)
     .fetch_optional(&mut admin)
     .await?;
-    Ok(comment.flatten().as_deref() == Some(marker))
+    let Some(rest) = comment
+        .flatten()
+        .and_then(|c| c.strip_prefix(marker).map(str::to_owned))
+    else {
+        return Ok(None);
+    };
+    // "; seeded in 120.3 s"
+    let seconds = rest
+        .strip_prefix("; seeded in ")
+        .and_then(|s| s.strip_suffix(" s"))
+        .and_then(|s| s.parse().ok());
+    Ok(Some(seconds))
+}
+
+/// True when the store has exactly the customers and orders it was seeded with (nobody
+/// deleted or added any since).
+async fn has_size(target: &PgConnectOptions, customers: i64, orders: i64) -> anyhow::Result<bool> {
+    let mut db = PgConnection::connect_with(target).await?;
+    let (found_customers, found_orders): (i64, i64) =
+        sqlx::query_as("select (select count(*) from customers), (select count(*) from orders)")
+            .fetch_one(&mut db)
+            .await?;
+    Ok(found_customers == customers && found_orders == orders)
 }
 
 /// Drops `database` if it exists and creates it empty, with the schema of the migrations.
