@@ -40,16 +40,18 @@ step "release build (server + wasm, precompressed assets) and the bench commands
 cargo leptos build --release --precompress
 mkdir -p "$bin"
 # Copied at once: a target folder shared with other checkouts may be rebuilt meanwhile.
-cp "$build/server" "$build/hash.txt" "$bin/"
+cp "$build/server" "$bin/"
 cargo build --release -p bench --bin seed_store --bin panel_load --bin sql_reference --bin bench_report
 cp "$build"/{seed_store,panel_load,sql_reference,bench_report} "$bin/"
-# The server links the assets named in hash.txt: they must be this build's.
-while read -r _ hash; do
-  if ! compgen -G "target/site/pkg/*.$hash.*" >/dev/null; then
-    echo "target/site/pkg has no asset $hash named by $build/hash.txt: another build replaced the server; run again" >&2
-    exit 1
-  fi
-done <"$bin/hash.txt"
+# The server links the assets named in hash.txt beside it. cargo-leptos writes that file into
+# the target folder, where another checkout's build may overwrite it; this checkout's own
+# site folder says the same, so write it from there.
+: >"$bin/hash.txt"
+for kind in js wasm css; do
+  newest=$(ls -t target/site/pkg/orderpane.*."$kind" | head -n 1)
+  hash=${newest#target/site/pkg/orderpane.}
+  echo "$kind: ${hash%."$kind"}" >>"$bin/hash.txt"
+done
 rm -f "$out"/{seed_large,seed_small,panel_large,panel_small,sql_large,sql_small,navigation}.json
 : >"$out/server.log"
 
