@@ -73,6 +73,8 @@ url=$("$bin/server" db up --dir "$db" 2>>"$out/server.log")
 "$bin/server" db down --dir "$db" 2>>"$out/server.log"
 url=$("$bin/server" db up --dir "$db" 2>>"$out/server.log")
 socket_dir=${url##*host=}
+# The benchmark's own processes, so that other work on the machine can be told apart.
+postmaster=$(head -n 1 "$db/pgdata/postmaster.pid")
 database_url() { echo "${url/\/orderpane\?//$1?}"; }
 
 # One install for the load clients; the key is made up for this run.
@@ -96,7 +98,7 @@ start_server() {
 }
 panel_load() {
   "$bin/panel_load" --url "http://127.0.0.1:$app_port" --install bench --key "$key" \
-    --seconds "$seconds" "$@"
+    --seconds "$seconds" --watch-pid "$server,$postmaster" "$@"
 }
 
 step "panel lookups through HTTP, large store"
@@ -111,9 +113,11 @@ stop_server
 
 step "SQL reference (pgbench)"
 "$bin/sql_reference" --host "$socket_dir" --database bench_large --customers "$large" --label large \
-  --concurrency 1,16,64 --seconds "$seconds" --work-dir "$out/pgbench" --json "$out/sql_large.json"
+  --concurrency 1,16,64 --seconds "$seconds" --watch-pid "$postmaster" --work-dir "$out/pgbench" \
+  --json "$out/sql_large.json"
 "$bin/sql_reference" --host "$socket_dir" --database bench_small --customers "$small" --label small \
-  --concurrency 16 --seconds "$seconds" --work-dir "$out/pgbench" --json "$out/sql_small.json"
+  --concurrency 16 --seconds "$seconds" --watch-pid "$postmaster" --work-dir "$out/pgbench" \
+  --json "$out/sql_small.json"
 
 step "navigation timing in headless Chromium (demo store)"
 rm -rf "$out/demo-db"

@@ -99,7 +99,7 @@ fn main() -> anyhow::Result<()> {
         "p99",
         "429s",
         "errors",
-        "load",
+        "other work",
     ])];
     for run in panel.iter().flatten() {
         for level in run["levels"].as_array().into_iter().flatten() {
@@ -112,7 +112,7 @@ fn main() -> anyhow::Result<()> {
                 millis(&level["p99_ms"]),
                 text(&level["rejected_429"]),
                 text(&level["other_errors"]),
-                number(&level["load_1min"], 1),
+                share_of_cores(&level["others_cores"]),
             ]);
         }
     }
@@ -126,7 +126,7 @@ fn main() -> anyhow::Result<()> {
         "transactions/s",
         "median",
         "p99",
-        "load",
+        "other work",
     ])];
     for run in sql.iter().flatten() {
         for level in run["levels"].as_array().into_iter().flatten() {
@@ -137,13 +137,13 @@ fn main() -> anyhow::Result<()> {
                 number(&level["tps"], 1),
                 millis(&level["median_ms"]),
                 millis(&level["p99_ms"]),
-                number(&level["load_1min"], 1),
+                share_of_cores(&level["others_cores"]),
             ]);
         }
     }
     table(&rows);
     println!(
-        "  load: the machine's 1-minute load average at the end of the level ({cores} cores; the server, Postgres and the clients count too)"
+        "  other work: cores' worth of CPU that processes other than the benchmark's (server, Postgres, clients) used during the level, of {cores}"
     );
 
     println!("\nStore size ({} clients)", args.compare_at);
@@ -367,6 +367,13 @@ fn millis(value: &Value) -> String {
         Some(ms) => format!("{ms:.0} ms"),
         None => "–".into(),
     }
+}
+
+/// A share of the machine's cores.
+fn share_of_cores(value: &Value) -> String {
+    value
+        .as_f64()
+        .map_or("–".into(), |c| format!("{c:.2} cores"))
 }
 
 /// Bytes as KiB.

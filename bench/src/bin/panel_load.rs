@@ -20,7 +20,7 @@ use std::{
 };
 
 use anyhow::{bail, Context};
-use bench::{load_average, millis, percentile};
+use bench::{millis, percentile, CpuSample};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -54,6 +54,10 @@ struct Args {
     /// Loopback source addresses to spread calls over (each may make 50 calls a second).
     #[arg(long, default_value_t = 250)]
     addresses: usize,
+    /// The server's and Postgres's process ids: their CPU time is the benchmark's own, the
+    /// rest of the machine's is other work (reported per level).
+    #[arg(long, value_delimiter = ',')]
+    watch_pid: Vec<u32>,
     /// Where to write the figures as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -69,7 +73,8 @@ struct Level {
     mean_ms: f64,
     rejected_429: u64,
     other_errors: u64,
-    load: Option<f64>,
+    /// Cores' worth of CPU that other processes used meanwhile.
+    others_cores: Option<f64>,
 }
 
 /// Everything the clients share.
@@ -136,9 +141,13 @@ async fn main() -> anyhow::Result<()> {
         run(&load, concurrency, Duration::from_secs(load.args.warmup)).await;
         load.rejected_429.store(0, Ordering::Relaxed);
         load.other_errors.store(0, Ordering::Relaxed);
+        let cpu = CpuSample::take(&load.args.watch_pid);
         let started = Instant::now();
         let mut latencies = run(&load, concurrency, Duration::from_secs(load.args.seconds)).await;
         let seconds = started.elapsed().as_secs_f64();
+        let others_cores = cpu
+            .zip(CpuSample::take(&load.args.watch_pid))
+            .and_then(|(before, after)| before.others_cores(&after));
         latencies.sort_unstable();
         let level = Level {
             concurrency,
@@ -150,10 +159,10 @@ async fn main() -> anyhow::Result<()> {
                 / latencies.len().max(1) as f64,
             rejected_429: load.rejected_429.load(Ordering::Relaxed),
             other_errors: load.other_errors.load(Ordering::Relaxed),
-            load: load_average(),
+            others_cores,
         };
         println!(
-            "{} panel lookups, {:>2} clients: {:>7.1} requests/s, median {:>6.2} ms, p99 {:>6.2} ms, {} answered 429, {} other errors, machine load {}",
+            "{} panel lookups, {:>2} clients: {:>7.1} requests/s, median {:>6.2} ms, p99 {:>6.2} ms, {} answered 429, {} other errors, other work {} cores",
             load.args.label,
             level.concurrency,
             level.requests as f64 / level.seconds,
@@ -161,7 +170,7 @@ async fn main() -> anyhow::Result<()> {
             level.p99_ms,
             level.rejected_429,
             level.other_errors,
-            level.load.map_or("?".into(), |l| format!("{l:.1}")),
+            level.others_cores.map_or("?".into(), |c| format!("{c:.2}")),
         );
         levels.push(level);
     }
@@ -183,7 +192,7 @@ async fn main() -> anyhow::Result<()> {
                 "mean_ms": l.mean_ms,
                 "rejected_429": l.rejected_429,
                 "other_errors": l.other_errors,
-                "load_1min": l.load,
+                "others_cores": l.others_cores,
             })).collect::<Vec<_>>(),
         });
         std::fs::write(path, serde_json::to_string_pretty(&figures)?)

@@ -15,7 +15,7 @@ use std::{
 };
 
 use anyhow::{bail, Context};
-use bench::{load_average, percentile};
+use bench::{percentile, CpuSample};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -53,6 +53,10 @@ struct Args {
     /// A folder for the script and pgbench's transaction logs.
     #[arg(long)]
     work_dir: PathBuf,
+    /// Postgres's process id: its CPU time (and pgbench's) is the benchmark's own, the rest
+    /// of the machine's is other work (reported per level).
+    #[arg(long, value_delimiter = ',')]
+    watch_pid: Vec<u32>,
     /// Where to write the figures as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -204,22 +208,25 @@ fn main() -> anyhow::Result<()> {
         pgbench(&args, &script, concurrency, args.warmup, None)?;
         let prefix = args.work_dir.join(format!("log_{concurrency}"));
         remove_logs(&args.work_dir)?;
+        let cpu = CpuSample::take(&args.watch_pid);
         let reported_tps = pgbench(&args, &script, concurrency, args.seconds, Some(&prefix))?;
+        let others_cores = cpu
+            .zip(CpuSample::take(&args.watch_pid))
+            .and_then(|(before, after)| before.others_cores(&after));
         let mut latencies = read_logs(&args.work_dir)?;
         latencies.sort_unstable();
-        let load = load_average();
         // pgbench logs microseconds.
         let ms = |share| percentile(&latencies, share).map_or(f64::NAN, |us| us as f64 / 1e3);
         let (median_ms, p99_ms) = (ms(0.50), ms(0.99));
         let mean_ms = latencies.iter().sum::<u64>() as f64 / latencies.len().max(1) as f64 / 1e3;
         println!(
-            "{} SQL reference, {:>2} clients: {:>7.1} transactions/s, median {:>6.2} ms, p99 {:>6.2} ms, machine load {}",
+            "{} SQL reference, {:>2} clients: {:>7.1} transactions/s, median {:>6.2} ms, p99 {:>6.2} ms, other work {} cores",
             args.label,
             concurrency,
             reported_tps,
             median_ms,
             p99_ms,
-            load.map_or("?".into(), |l| format!("{l:.1}")),
+            others_cores.map_or("?".into(), |c| format!("{c:.2}")),
         );
         levels.push(serde_json::json!({
             "concurrency": concurrency,
@@ -228,7 +235,7 @@ fn main() -> anyhow::Result<()> {
             "median_ms": median_ms,
             "p99_ms": p99_ms,
             "mean_ms": mean_ms,
-            "load_1min": load,
+            "others_cores": others_cores,
         }));
     }
     remove_logs(&args.work_dir)?;
