@@ -12,6 +12,9 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// Why a customer was matched to the contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MatchBasis {
+    /// An agent linked this contact to the customer (see `crate::customer_search`). Ranks
+    /// first: a person decided it.
+    Linked,
     /// The contact's external id equals one of the customer's.
     ExternalId,
     /// The contact's email equals one of the customer's (case-insensitively).
@@ -24,6 +27,7 @@ impl MatchBasis {
     /// The words shown to the agent.
     pub fn label(self) -> &'static str {
         match self {
+            MatchBasis::Linked => "linked by an agent",
             MatchBasis::ExternalId => "customer id",
             MatchBasis::Email => "email",
             MatchBasis::Phone => "phone",
@@ -284,7 +288,7 @@ fn answer_as_bad_request() -> bool {
 /// newest orders. One round trip for the whole panel; audited.
 #[server(prefix = "/api", endpoint = "panel", input = Json)]
 pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
-    use crate::{audit, queries};
+    use crate::{audit, customer_search::HelpdeskContact, queries};
 
     let (session, pool) = server::authorize(&request.session)?;
     if let Err(problem) = request.validate() {
@@ -342,7 +346,14 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
     }
-    let lookup = queries::panel(&pool, &keys, request.chosen.as_deref(), &mentioned);
+    // The customer an agent linked to this contact (customer search) is found by its id.
+    let install = session.install.name.as_str();
+    let linked_to = contact_id.as_deref().map(|contact_id| HelpdeskContact {
+        install,
+        contact_id,
+    });
+    let chosen = request.chosen.as_deref();
+    let lookup = queries::panel(&pool, &keys, linked_to, chosen, &mentioned);
     let mut panel = match lookup.await {
         Ok(panel) => panel,
         Err(error) => {
@@ -457,9 +468,9 @@ pub async fn renew_session(session: SessionProof) -> Result<String, PanelError> 
     }
 }
 
-/// The checks and plumbing every server function shares.
+/// The checks and plumbing every server function shares (also `crate::customer_search`'s).
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use std::sync::Arc;
 
     use leptos::prelude::*;
@@ -472,7 +483,7 @@ mod server {
 
     /// Verifies the session (the one place every server function is checked) and hands out
     /// the database pool.
-    pub(super) fn authorize(proof: &SessionProof) -> Result<(Session, sqlx::PgPool), PanelError> {
+    pub(crate) fn authorize(proof: &SessionProof) -> Result<(Session, sqlx::PgPool), PanelError> {
         let (Some(trust), Some(pool)) =
             (use_context::<Arc<Trust>>(), use_context::<sqlx::PgPool>())
         else {
@@ -530,7 +541,7 @@ mod server {
     }
 
     /// Answers with `error` and the HTTP status that fits it (the typed error is the body).
-    pub(super) fn fail<T>(error: PanelError) -> Result<T, PanelError> {
+    pub(crate) fn fail<T>(error: PanelError) -> Result<T, PanelError> {
         let status = match &error {
             PanelError::NoContactKeys | PanelError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PanelError::Unauthorized | PanelError::HostTokenInvalid => StatusCode::UNAUTHORIZED,
@@ -553,7 +564,7 @@ mod server {
     }
 
     /// The caller's address, when the server was started with connection info.
-    pub(super) async fn remote_addr() -> Option<String> {
+    pub(crate) async fn remote_addr() -> Option<String> {
         leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .await
             .ok()

@@ -1,5 +1,6 @@
 //! The helpdesk's REST API, read by the server so that it need not believe the browser:
-//! the conversation (and so its contact) by display id, and the account's agents.
+//! the conversation (and so its contact) by display id, and the account's agents; and
+//! written to record a contact's linked customer in one of its custom attributes.
 //!
 //! Chatwoot family only (HOSTS.md §1); Lime Connect has no such API and signs a JWT instead.
 
@@ -95,9 +96,68 @@ impl HostApi {
         Ok(chatwoot_conversation_context(&conversation?))
     }
 
+    /// One custom attribute of a contact, as text (`GET …/contacts/{id}` answers
+    /// `{"payload": {…contact}}`); `None` when the contact does not have it.
+    pub async fn contact_attribute(
+        &self,
+        contact_id: &str,
+        key: &str,
+    ) -> Result<Option<String>, HostApiError> {
+        let path = self.contact_path(contact_id)?;
+        let contact = self.get(&path).await?;
+        let value = contact
+            .get("payload")
+            .and_then(|payload| payload.get("custom_attributes"))
+            .and_then(|attributes| attributes.get(key));
+        Ok(id_text(value))
+    }
+
+    /// Sets one custom attribute of a contact, or clears it with `None`: `PATCH
+    /// …/contacts/{id}` with `{"custom_attributes": {key: value}}`, which the helpdesk merges
+    /// into the contact's other attributes (HOSTS.md §1).
+    pub async fn set_contact_attribute(
+        &self,
+        contact_id: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), HostApiError> {
+        let path = self.contact_path(contact_id)?;
+        let mut attributes = serde_json::Map::new();
+        attributes.insert(key.to_owned(), value.map_or(Value::Null, Value::from));
+        let body = serde_json::json!({ "custom_attributes": attributes });
+        let request = client().patch(format!("{}{path}", self.base)).json(&body);
+        self.send(request, &path).await.map(drop)
+    }
+
+    /// The REST path of contact `contact_id` in this account.
+    fn contact_path(&self, contact_id: &str) -> Result<String, HostApiError> {
+        // Contact ids are numbers; anything else could walk the URL path.
+        if contact_id.is_empty() || !contact_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(HostApiError::NotInAccount);
+        }
+        Ok(format!(
+            "/api/v1/accounts/{}/contacts/{contact_id}",
+            self.account_id
+        ))
+    }
+
     async fn get(&self, path: &str) -> Result<Value, HostApiError> {
-        let response = client()
-            .get(format!("{}{path}", self.base))
+        let response = self
+            .send(client().get(format!("{}{path}", self.base)), path)
+            .await?;
+        response
+            .json()
+            .await
+            .map_err(|error| HostApiError::Unavailable(without_url(&error)))
+    }
+
+    /// Sends `request` with the API token; a 404 means not in this account.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        path: &str,
+    ) -> Result<reqwest::Response, HostApiError> {
+        let response = request
             .header("api_access_token", self.token.expose())
             .send()
             .await
@@ -111,10 +171,7 @@ impl HostApi {
                 "{path} answered {status}"
             )));
         }
-        response
-            .json()
-            .await
-            .map_err(|error| HostApiError::Unavailable(without_url(&error)))
+        Ok(response)
     }
 }
 

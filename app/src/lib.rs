@@ -18,6 +18,9 @@ pub mod csp;
 /// Server functions: the panel lookup and its typed error.
 pub mod api;
 
+/// Customer search and links between helpdesk contacts and store customers.
+pub mod customer_search;
+
 /// Receives the helpdesk's messages in the browser, including those sent before hydration.
 pub mod host_bridge;
 

@@ -12,7 +12,8 @@ pub const LIVE_PATH: &str = "/api/live";
 
 /// The events a push connection carries (the SSE `event:` field).
 pub mod event {
-    /// A watched customer's orders, items, shipments or identities changed: reload.
+    /// A watched customer's orders, items, shipments or identities changed, or an agent
+    /// linked or unlinked the watched contact: reload.
     pub const CHANGED: &str = "changed";
     /// Notifications may have been missed (the server's database link was re-made): reload.
     pub const RESYNC: &str = "resync";

@@ -14,17 +14,19 @@ use crate::billing::Billing;
 
 /// Invoices, payments, refunds, subscriptions and the summary.
 pub mod billing;
+use crate::customer_search::HelpdeskContact;
 
-/// The whole panel for one contact: its matching customers, and the orders of the one it
-/// shows (see [`shown_customer`]; several matches are for the agent to choose between,
-/// never guessed).
+/// The whole panel for one contact: its matching customers (with the one an agent linked to
+/// `linked_to`, when there is one), and the orders of the one it shows (see
+/// [`shown_customer`]; several matches are for the agent to choose between, never guessed).
 pub async fn panel(
     pool: &PgPool,
     keys: &ContactKeys,
+    linked_to: Option<HelpdeskContact<'_>>,
     chosen: Option<&str>,
     mentioned: &[String],
 ) -> sqlx::Result<Panel> {
-    let matches = matching_customers(pool, keys).await?;
+    let matches = matching_customers(pool, keys, linked_to).await?;
     let customer = shown_customer(&matches, chosen);
     let shown_id = customer.as_ref().map(|c| c.id);
     // Everything about the shown customer is read at once, each part on its own connection.
@@ -114,10 +116,15 @@ pub async fn mentioned_orders(
     Ok(found.into_iter().map(|(_, order)| order).collect())
 }
 
-/// Which of the matches the panel shows: the only one; else the one matched by external id
-/// (the business's own id is a deliberate link, unlike a shared email); else the agent's
-/// choice when it is among the matches; else none, and the agent chooses.
+/// Which of the matches the panel shows: the one an agent linked to the contact; else the
+/// only one; else the one matched by external id (the business's own id is a deliberate
+/// link, unlike a shared email); else the agent's choice when it is among the matches; else
+/// none, and the agent chooses.
 pub fn shown_customer(matches: &[CustomerMatch], chosen: Option<&str>) -> Option<CustomerMatch> {
+    // A contact has at most one link (unique per install and contact), made by a person.
+    if let Some(linked) = matches.iter().find(|m| m.basis == MatchBasis::Linked) {
+        return Some(linked.clone());
+    }
     if let [only] = matches {
         return Some(only.clone());
     }
@@ -130,11 +137,13 @@ pub fn shown_customer(matches: &[CustomerMatch], chosen: Option<&str>) -> Option
 }
 
 /// Every customer one of the contact's keys points at (the external id also names a
-/// customer by the store's reference), each once with its strongest basis
-/// (external id, then email, then phone), ordered by that strength and then by name.
+/// customer by the store's reference), and the one an agent linked to `linked_to`, each once
+/// with its strongest basis (link, external id, email, phone), ordered by that strength and
+/// then by name.
 pub async fn matching_customers(
     db: impl PgExecutor<'_>,
     keys: &ContactKeys,
+    linked_to: Option<HelpdeskContact<'_>>,
 ) -> sqlx::Result<Vec<CustomerMatch>> {
     // The external id is matched against the customers' external-id identities and against
     // the store's own customer reference (what a customer-id custom field holds).
@@ -150,14 +159,23 @@ pub async fn matching_customers(
                 select id, 'external_id'
                   from customers
                  where reference = $1
+                union all
+                select customer_id, 'linked'
+                  from contact_links
+                 where install = $4 and contact_id = $5
                ) m
           join customers c on c.id = m.customer_id
          order by c.id,
-                  case m.kind when 'external_id' then 0 when 'email' then 1 else 2 end
+                  case m.kind
+                       when 'linked' then 0 when 'external_id' then 1 when 'email' then 2
+                       else 3
+                  end
         "#,
         keys.external_id,
         keys.email,
         keys.phone,
+        linked_to.map(|contact| contact.install),
+        linked_to.map(|contact| contact.contact_id),
     )
     .fetch_all(db)
     .await?;
@@ -166,6 +184,7 @@ pub async fn matching_customers(
         .into_iter()
         .filter_map(|row| {
             let basis = match row.kind.as_str() {
+                "linked" => MatchBasis::Linked,
                 "external_id" => MatchBasis::ExternalId,
                 "email" => MatchBasis::Email,
                 "phone" => MatchBasis::Phone,

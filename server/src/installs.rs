@@ -127,10 +127,11 @@ pub const SIMULATOR_ACCOUNT_ID: i64 = 1;
 
 /// The installs the host simulator uses in development, on the simulator's origin, with
 /// secrets made up at start-up: `simulator` (Chatwoot, listening to the simulator's socket at
-/// `cable_url` when given), `simulator-akece` (Akece) and `simulator-lime` (Lime Connect, whose
-/// JWTs the simulator signs with the install's `jwt_secret`). All read and write the customer
-/// reference in a custom field.
-pub fn simulator_installs(origin: &str, cable_url: Option<&str>) -> [Install; 3] {
+/// `cable_url` when given), `simulator-akece` (Akece), `simulator-lime` (Lime Connect, whose
+/// JWTs the simulator signs with the install's `jwt_secret`) and `simulator-api` (Chatwoot,
+/// verifying through the simulator's fake REST API at `api_url` with its `api_token`). All
+/// read and write the customer reference in a custom field.
+pub fn simulator_installs(origin: &str, cable_url: Option<&str>, api_url: &str) -> [Install; 4] {
     let install = |name: &str, kind: HostKind| {
         let mut install = Install::new(name, kind, origin, Secret::new(random_id()));
         install.customer_field = Some(SIMULATOR_CUSTOMER_FIELD.into());
@@ -148,7 +149,11 @@ pub fn simulator_installs(origin: &str, cable_url: Option<&str>) -> [Install; 3]
     let mut lime = install("simulator-lime", HostKind::Lime);
     lime.jwt_secret = Some(Secret::new(random_id()));
     lime.order_field = Some(SIMULATOR_ORDER_FIELD.into());
-    [chatwoot, akece, lime]
+    let mut api = install("simulator-api", HostKind::Chatwoot);
+    api.api_url = Some(api_url.into());
+    api.account_id = Some(SIMULATOR_ACCOUNT_ID);
+    api.api_token = Some(Secret::new(random_id()));
+    [chatwoot, akece, lime, api]
 }
 
 #[cfg(test)]

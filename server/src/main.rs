@@ -127,9 +127,11 @@ fn trust(
         None => Vec::new(),
     };
     let simulator = simulator_addr.map(|addr| {
-        let [chatwoot, akece, lime] = installs::simulator_installs(
+        // The app's server calls the fake REST API where the simulator listens (loopback).
+        let [chatwoot, akece, lime, api] = installs::simulator_installs(
             &simulator::public_origin(addr),
             cable.as_ref().map(|cable| cable.url.as_str()),
+            &format!("http://{addr}"),
         );
         let url = |install: &app::trust::Install| {
             format!(
@@ -143,10 +145,12 @@ fn trust(
             chatwoot_app_url: url(&chatwoot),
             akece_app_url: url(&akece),
             lime_app_url: url(&lime),
+            api_app_url: url(&api),
+            helpdesk_api: simulator::HelpdeskApi::new(api.api_token.clone().unwrap_or_default()),
             lime_jwt_secret: lime.jwt_secret.clone().unwrap_or_default(),
             cable,
         };
-        installs.extend([chatwoot, akece, lime]);
+        installs.extend([chatwoot, akece, lime, api]);
         (addr, config)
     });
     if installs.is_empty() && !config.uses_embedded_db() {

@@ -11,6 +11,10 @@
 //!   chat input, and contact and conversation custom fields that the add-on's actions
 //!   update (and that the host then sends again, as Lime does).
 //!
+//! With `?api=1` the page frames the `simulator-api` install instead, which verifies every
+//! lookup through the simulator's fake Chatwoot REST API (`helpdesk_api`) and writes links
+//! back to it; the page shows the contact's custom attributes as that API holds them.
+//!
 //! The Chatwoot install also gets the helpdesk's real-time socket: a fake ActionCable server
 //! (`cable::fake`, pings every 3 s as Chatwoot does) that the page asks, through `POST
 //! /cable/event`, to broadcast the events a real helpdesk would send (a contact's new message,
@@ -35,6 +39,11 @@ use serde_json::json;
 
 use crate::demo_data;
 
+/// The fake Chatwoot REST API.
+pub mod helpdesk_api;
+
+pub use helpdesk_api::HelpdeskApi;
+
 /// What the simulator needs to frame the app as each host.
 #[derive(Debug, Clone)]
 pub struct SimulatorConfig {
@@ -44,6 +53,10 @@ pub struct SimulatorConfig {
     pub akece_app_url: String,
     /// The app URL registered for the simulator's Lime Connect install.
     pub lime_app_url: String,
+    /// The app URL registered for the simulator's install that uses its REST API.
+    pub api_app_url: String,
+    /// The fake REST API that install verifies with and writes links to.
+    pub helpdesk_api: HelpdeskApi,
     /// The secret the Lime Connect install checks host JWTs with.
     pub lime_jwt_secret: Secret,
     /// The helpdesk socket the Chatwoot install listens to, when it could be started.
@@ -59,11 +72,13 @@ pub fn public_origin(addr: SocketAddr) -> String {
 /// The simulator's router.
 pub fn router(config: SimulatorConfig) -> Router {
     let page = render_page(&config);
+    let helpdesk_api = config.helpdesk_api.clone().router();
     Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route("/jwt", get(jwt))
         .route("/cable/event", post(cable_event))
         .with_state(config)
+        .merge(helpdesk_api)
 }
 
 #[derive(Deserialize)]
@@ -126,6 +141,7 @@ fn render_page(config: &SimulatorConfig) -> String {
         "appUrl": config.chatwoot_app_url,
         "akeceAppUrl": config.akece_app_url,
         "limeAppUrl": config.lime_app_url,
+        "apiAppUrl": config.api_app_url,
         "customerField": crate::installs::SIMULATOR_CUSTOMER_FIELD,
         "orderField": crate::installs::SIMULATOR_ORDER_FIELD,
         "accountId": crate::installs::SIMULATOR_ACCOUNT_ID,
@@ -146,6 +162,8 @@ mod tests {
             chatwoot_app_url: "http://127.0.0.1:3000/?install=simulator&key=k".into(),
             akece_app_url: "http://127.0.0.1:3000/?install=simulator-akece&key=a".into(),
             lime_app_url: "http://127.0.0.1:3000/?install=simulator-lime&key=l".into(),
+            api_app_url: "http://127.0.0.1:3000/?install=simulator-api&key=p".into(),
+            helpdesk_api: HelpdeskApi::new(Secret::new("api-token")),
             lime_jwt_secret: Secret::new("jwt-secret"),
             cable: None,
         }
@@ -157,6 +175,9 @@ mod tests {
         assert!(page.contains(r#""appUrl":"http://127.0.0.1:3000/?install=simulator&key=k""#));
         assert!(
             page.contains(r#""limeAppUrl":"http://127.0.0.1:3000/?install=simulator-lime&key=l""#)
+        );
+        assert!(
+            page.contains(r#""apiAppUrl":"http://127.0.0.1:3000/?install=simulator-api&key=p""#)
         );
         for conversation in demo_data::conversations() {
             assert!(page.contains(conversation.title), "{}", conversation.title);

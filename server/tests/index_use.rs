@@ -43,18 +43,23 @@ const LOOKUP_INDEXES: &[&str] = &[
     "subscriptions_customer_id",
 ];
 
-/// Scans of each lookup index so far (a dropped index is simply missing).
+/// Scans of each of the indexes named `$1` so far (a dropped index is simply missing).
+const INDEX_SCANS: &str = "select indexrelname::text, coalesce(idx_scan, 0) \
+                           from pg_stat_user_indexes where indexrelname = any($1) \
+                           order by indexrelname";
+
+/// Sequential scans of each of the tables named `$1` so far.
+const TABLE_SCANS: &str = "select relname::text, coalesce(seq_scan, 0) from pg_stat_user_tables \
+                           where relname = any($1) order by relname";
+
+/// Scans of each lookup index so far.
 async fn index_scans(pool: &PgPool) -> Vec<(String, i64)> {
-    let sql = "select indexrelname::text, coalesce(idx_scan, 0) from pg_stat_user_indexes \
-               where indexrelname = any($1) order by indexrelname";
-    statistics(pool, sql, LOOKUP_INDEXES).await
+    statistics(pool, INDEX_SCANS, LOOKUP_INDEXES).await
 }
 
 /// Sequential scans of each store table so far.
 async fn sequential_scans(pool: &PgPool) -> Vec<(String, i64)> {
-    let sql = "select relname::text, coalesce(seq_scan, 0) from pg_stat_user_tables \
-               where relname = any($1) order by relname";
-    statistics(pool, sql, STORE_TABLES).await
+    statistics(pool, TABLE_SCANS, STORE_TABLES).await
 }
 
 /// One statistics view's counts for `names`, as this connection sees them.
@@ -125,7 +130,7 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
         (keys(None, Some("nobody@example.org"), None), None, vec![]),
     ];
     for (keys, chosen, mentioned) in &lookups {
-        queries::panel(&pool, keys, *chosen, mentioned)
+        queries::panel(&pool, keys, None, *chosen, mentioned)
             .await
             .expect("lookup");
     }
@@ -133,6 +138,7 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
     let marco = queries::panel(
         &pool,
         &keys(None, Some("marco@example.it"), None),
+        None,
         None,
         &[],
     )
@@ -163,4 +169,96 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
         .expect("scan");
     let scan = sequential_scans(&pool).await;
     assert_eq!(scanned(&after, &scan), vec!["orders".to_owned()]);
+}
+
+/// The tables a customer search or a contact link reads.
+const SEARCH_TABLES: &[&str] = &[
+    "customers",
+    "customer_identities",
+    "orders",
+    "invoices",
+    "contact_links",
+];
+
+/// The index behind each search path: customer reference, order and invoice numbers, phone
+/// (the identity key), email prefix, name, and a contact's link.
+const SEARCH_INDEXES: &[&str] = &[
+    "customers_reference",
+    "orders_number",
+    "invoices_number",
+    "customer_identities_kind_value_customer_id_key",
+    "customer_identities_email_prefix",
+    "customers_name_trigram",
+    "contact_links_install_contact_id_key",
+];
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgConnectOptions) {
+    use app::customer_search::{HelpdeskContact, SearchTerms};
+
+    let pool = pool
+        .max_connections(1)
+        .connect_with(connect.options([("enable_seqscan", "off")]))
+        .await
+        .expect("pool");
+    assert!(server::demo_data::load_if_empty(&pool)
+        .await
+        .expect("demo data"));
+    let link = "insert into contact_links (install, contact_id, customer_id) \
+                select 'test', '16', id from customers where reference = 'C-1002'";
+    sqlx::query(link).execute(&pool).await.expect("a link");
+    let before = statistics(&pool, TABLE_SCANS, SEARCH_TABLES).await;
+    let indexes_before = statistics(&pool, INDEX_SCANS, SEARCH_INDEXES).await;
+    // Each kind once, with the install's region for national phones; a two-character name
+    // start; and more than six runs of one kind, after which Postgres may plan generically.
+    let searches = [
+        "jane@example.com",
+        "lena",
+        "0221 1234567",
+        "+44 7700 900123",
+        "Fischer",
+        "An",
+        "#1008",
+        "INV-2026-0042",
+        "C-1005",
+        "ja",
+        "je",
+        "ji",
+        "jo",
+        "ju",
+        "jy",
+        "jz",
+    ];
+    for query in searches {
+        let terms = SearchTerms::read(query, Some("DE"));
+        app::customer_search::search(&pool, &terms)
+            .await
+            .expect(query);
+    }
+    // The panel's lookup of a linked contact.
+    let contact = HelpdeskContact {
+        install: "test",
+        contact_id: "16",
+    };
+    let keys = ContactKeys::from_raw(None, Some("nobody@example.org"), None);
+    let panel = queries::panel(&pool, &keys, Some(contact), None, &[])
+        .await
+        .expect("lookup");
+    assert!(panel.customer.is_some(), "the linked customer");
+
+    let after = statistics(&pool, TABLE_SCANS, SEARCH_TABLES).await;
+    assert_eq!(
+        after.len(),
+        SEARCH_TABLES.len(),
+        "statistics for every table"
+    );
+    assert_eq!(scanned(&before, &after), Vec::<String>::new());
+    let mut used = scanned(
+        &indexes_before,
+        &statistics(&pool, INDEX_SCANS, SEARCH_INDEXES).await,
+    );
+    used.sort();
+    let mut expected: Vec<String> = SEARCH_INDEXES.iter().map(|i| i.to_string()).collect();
+    expected.sort();
+    assert_eq!(used, expected, "every search index is used");
 }

@@ -25,6 +25,7 @@ async fn a_customer_matched_by_several_keys_appears_once_with_the_strongest(pool
             Some("JANE@example.com "),
             Some("+49 221 1234567"),
         ),
+        None,
     )
     .await
     .expect("query");
@@ -54,7 +55,7 @@ async fn each_key_alone_finds_its_customer(pool: PgPool) {
         ),
     ];
     for (keys, reference, basis) in cases {
-        let found = queries::matching_customers(&pool, &keys)
+        let found = queries::matching_customers(&pool, &keys, None)
             .await
             .expect("query");
         assert_eq!(found.len(), 1, "{keys:?}");
@@ -69,6 +70,7 @@ async fn unknown_keys_match_nobody(pool: PgPool) {
     let found = queries::matching_customers(
         &pool,
         &keys(Some("C-9999"), Some("nobody@example.org"), None),
+        None,
     )
     .await
     .expect("query");
@@ -82,6 +84,7 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
         &pool,
         &keys(None, Some("jane@example.com"), None),
         None,
+        None,
         &[],
     )
     .await
@@ -93,7 +96,7 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     );
 
     let lena = keys(None, Some("lena@example.com"), None);
-    let several = queries::panel(&pool, &lena, None, &[])
+    let several = queries::panel(&pool, &lena, None, None, &[])
         .await
         .expect("query");
     assert_eq!(several.matches.len(), 2);
@@ -105,7 +108,7 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
 async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgPool) {
     demo(&pool).await;
     let lena = keys(None, Some("lena@example.com"), None);
-    let chosen = queries::panel(&pool, &lena, Some("C-1004"), &[])
+    let chosen = queries::panel(&pool, &lena, None, Some("C-1004"), &[])
         .await
         .expect("query");
     assert_eq!(
@@ -116,7 +119,7 @@ async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgP
     assert_eq!(chosen.matches.len(), 2, "the other match stays listed");
 
     // Another customer's reference opens nothing: the keys do not point at Jane.
-    let forged = queries::panel(&pool, &lena, Some("C-1001"), &[])
+    let forged = queries::panel(&pool, &lena, None, Some("C-1001"), &[])
         .await
         .expect("query");
     assert_eq!(forged.customer, None);
@@ -128,7 +131,7 @@ async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
     demo(&pool).await;
     // A link written back to the host (custom field) plus the shared email.
     let linked = keys(Some("C-1005"), Some("lena@example.com"), None);
-    let panel = queries::panel(&pool, &linked, None, &[])
+    let panel = queries::panel(&pool, &linked, None, None, &[])
         .await
         .expect("query");
     assert_eq!(panel.matches.len(), 3);
@@ -141,7 +144,7 @@ async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
     demo(&pool).await;
-    let panel = queries::panel(&pool, &keys(Some("C-1001"), None, None), None, &[])
+    let panel = queries::panel(&pool, &keys(Some("C-1001"), None, None), None, None, &[])
         .await
         .expect("query");
     for order in &panel.orders {
@@ -178,7 +181,7 @@ async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn orders_are_newest_first(pool: PgPool) {
     demo(&pool).await;
-    let jane = queries::matching_customers(&pool, &keys(Some("C-1001"), None, None))
+    let jane = queries::matching_customers(&pool, &keys(Some("C-1001"), None, None), None)
         .await
         .expect("query")[0]
         .id;
@@ -215,7 +218,7 @@ async fn the_demo_store_loads_once_and_deterministically(pool: PgPool) {
 async fn an_external_id_also_finds_a_customer_by_the_stores_reference(pool: PgPool) {
     demo(&pool).await;
     // Lena has no external-id identity; a custom field holding her reference finds her.
-    let found = queries::matching_customers(&pool, &keys(Some("C-1003"), None, None))
+    let found = queries::matching_customers(&pool, &keys(Some("C-1003"), None, None), None)
         .await
         .expect("query");
     assert_eq!(found.len(), 1);
@@ -233,9 +236,15 @@ async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers
         "INV-1003".into(),
         "1004".into(),
     ];
-    let panel = queries::panel(&pool, &keys(Some("C-1005"), None, None), None, &mentioned)
-        .await
-        .expect("query");
+    let panel = queries::panel(
+        &pool,
+        &keys(Some("C-1005"), None, None),
+        None,
+        None,
+        &mentioned,
+    )
+    .await
+    .expect("query");
     let found: Vec<(&str, bool)> = panel
         .mentioned
         .iter()

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::actions::PanelActions;
+use super::search::UnlinkButton;
 use crate::api::{CustomerMatch, MatchBasis};
 
 /// The shown customer's name, store reference and how they were matched, and the other
@@ -13,10 +14,15 @@ pub fn CustomerHeader(customer: CustomerMatch, others: Vec<CustomerMatch>) -> im
     let reference = customer.reference.clone();
     // A unique external-id match is the business's (or a confirmed) link; otherwise, among
     // several matches, the server shows the agent's choice.
-    let chosen_by_agent = customer.basis != MatchBasis::ExternalId
+    let linked = customer.basis == MatchBasis::Linked;
+    let chosen_by_agent = !matches!(customer.basis, MatchBasis::ExternalId | MatchBasis::Linked)
         && !others.is_empty()
         && actions.chosen.get_untracked().as_ref() == Some(&customer.reference);
-    let basis = if chosen_by_agent {
+    // A link an agent made (customer search) can be undone from here.
+    let unlink = linked.then(|| view! { " " <UnlinkButton customer=customer.clone() /> });
+    let basis = if linked {
+        customer.basis.label().to_string()
+    } else if chosen_by_agent {
         "chosen by you".to_string()
     } else {
         format!("matched by {}", customer.basis.label())
@@ -43,7 +49,7 @@ pub fn CustomerHeader(customer: CustomerMatch, others: Vec<CustomerMatch>) -> im
     view! {
         <header class="customer" data-customer=reference>
             <h1>{customer.name}</h1>
-            <p class="muted">{customer.reference} " · " {basis}</p>
+            <p class="muted">{customer.reference} " · " {basis} {unlink}</p>
             {also}
         </header>
     }

@@ -25,6 +25,8 @@ mod format;
 mod live_updates;
 /// The order list and an order's details.
 mod orders;
+/// The customer search, linking and unlinking.
+mod search;
 /// The customer's totals and spending chart.
 mod summary;
 /// What the agent was looking at, per conversation, across page loads.
@@ -36,6 +38,7 @@ use customer::{CandidateList, CustomerHeader};
 use format::AgentLocale;
 use live_updates::{follow_live_updates, LiveState};
 use orders::{MentionedOrders, OrderList};
+use search::{CustomerSearch, SearchContext, SearchOffer};
 use summary::SummaryCard;
 use view_memory::ViewMemory;
 
@@ -188,6 +191,12 @@ fn look_up_on_every_change(
     let latest_lookup = StoredValue::new(0_u64);
     let (chosen, proof) = (actions.chosen, actions.proof);
     Effect::new(move |_| keep_session_fresh(proof));
+    // The customer search shares the session proof and reloads the panel after a link.
+    provide_context(SearchContext {
+        bridge,
+        proof,
+        reload: retry,
+    });
     // The Lime token a lookup was already retried for, so an invalid token is renewed once.
     let renewed_after = StoredValue::new(None::<String>);
     Effect::new(move |_| {
@@ -411,6 +420,7 @@ fn match_view(panel: Panel) -> AnyView {
                 .map(|summary| view! { <SummaryCard summary /> });
             view! {
                 <CustomerHeader customer=customer.clone() others />
+                <SearchOffer label="Not this customer? Search" />
                 {summary}
                 <OrderList
                     orders=panel.orders
@@ -422,10 +432,18 @@ fn match_view(panel: Panel) -> AnyView {
             }
             .into_any()
         }
-        None if panel.matches.is_empty() => state(
-            "no-match",
-            "No customer in the store matches this contact's email, phone or customer id.",
-        ),
-        None => view! { <CandidateList candidates=panel.matches /> }.into_any(),
+        None if panel.matches.is_empty() => view! {
+            {state(
+                "no-match",
+                "No customer in the store matches this contact's email, phone or customer id. Search the store and link the right one:",
+            )}
+            <CustomerSearch />
+        }
+        .into_any(),
+        None => view! {
+            <CandidateList candidates=panel.matches />
+            <SearchOffer label="None of these? Search" />
+        }
+        .into_any(),
     }
 }

@@ -14,6 +14,13 @@ const BACKLOG: usize = 1024;
 pub enum LiveEvent {
     /// A store customer's data changed (Postgres notification).
     CustomerChanged(i64),
+    /// An agent linked or unlinked a helpdesk contact (Postgres notification).
+    ContactLinkChanged {
+        /// The install the contact belongs to.
+        install: Arc<str>,
+        /// The helpdesk's contact id.
+        contact: String,
+    },
     /// Store notifications may have been missed: every panel reloads.
     Resync,
     /// An event from an install's helpdesk socket.

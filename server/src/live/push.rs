@@ -130,6 +130,12 @@ pub fn notice_for(
             .customers
             .contains(id)
             .then(|| (event::CHANGED, id.to_string())),
+        // Panels of that contact reload, and so show (or stop showing) the linked customer.
+        LiveEvent::ContactLinkChanged {
+            install: from,
+            contact,
+        } => (**from == *install && watch.contact.as_deref() == Some(contact.as_str()))
+            .then(|| (event::CHANGED, String::new())),
         LiveEvent::Resync => Some((event::RESYNC, String::new())),
         LiveEvent::Host {
             install: from,

@@ -1,5 +1,6 @@
 //! Hears the store's change notifications (`LISTEN orderpane_customer_changed`, sent by the
-//! triggers of the `notify_customer_changes` migration) and publishes them to the hub.
+//! triggers of the `notify_customer_changes` migration) and changes of agents' contact links
+//! (`orderpane_contact_link_changed`, `create_contact_links`), and publishes them to the hub.
 
 use std::time::Duration;
 
@@ -9,6 +10,9 @@ use super::hub::{LiveEvent, LiveHub};
 
 /// The channel the triggers notify, with the customer id as payload.
 pub const CHANNEL: &str = "orderpane_customer_changed";
+
+/// The channel a contact link's trigger notifies, with `{"install": …, "contact": …}`.
+pub const LINK_CHANNEL: &str = "orderpane_contact_link_changed";
 
 /// Longest wait between attempts to re-make a lost database link.
 const MAX_RETRY: Duration = Duration::from_secs(30);
@@ -47,7 +51,7 @@ pub fn spawn(pool: PgPool, hub: LiveHub) -> tokio::task::JoinHandle<()> {
 
 async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, LINK_CHANNEL]).await?;
     Ok(listener)
 }
 
@@ -56,12 +60,55 @@ async fn forward(listener: &mut PgListener, hub: &LiveHub) {
     // `try_recv` answers `None` when the connection was lost (rather than quietly
     // reconnecting, as `recv` would): the caller then re-listens and tells panels to reload.
     while let Ok(Some(notification)) = listener.try_recv().await {
+        if notification.channel() == LINK_CHANNEL {
+            match link_event(notification.payload()) {
+                Some(event) => hub.publish(event),
+                None => tracing::warn!(
+                    payload = notification.payload(),
+                    "ignored a contact link notification without install and contact"
+                ),
+            }
+            continue;
+        }
         match notification.payload().parse::<i64>() {
             Ok(customer) => hub.publish(LiveEvent::CustomerChanged(customer)),
             Err(_) => tracing::warn!(
                 payload = notification.payload(),
                 "ignored a store notification that is not a customer id"
             ),
+        }
+    }
+}
+
+/// The event of a contact link notification's payload.
+fn link_event(payload: &str) -> Option<LiveEvent> {
+    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
+    Some(LiveEvent::ContactLinkChanged {
+        install: value.get("install")?.as_str()?.into(),
+        contact: value.get("contact")?.as_str()?.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_payloads_name_install_and_contact() {
+        assert_eq!(
+            link_event(r#"{"install" : "acme", "contact" : "16"}"#),
+            Some(LiveEvent::ContactLinkChanged {
+                install: "acme".into(),
+                contact: "16".into()
+            })
+        );
+        for bad in [
+            "16",
+            "{}",
+            r#"{"install": "acme"}"#,
+            r#"{"install": 1, "contact": "2"}"#,
+        ] {
+            assert_eq!(link_event(bad), None, "{bad}");
         }
     }
 }

@@ -1,0 +1,329 @@
+//! The server side of search and links: who is asking, the SQL, the audit rows and the
+//! write-back to the helpdesk (server only).
+
+use orderpane::host::Agent;
+use sqlx::PgPool;
+
+use super::{
+    AgentContext, HelpdeskContact, SearchBasis, SearchHit, SearchResults, SearchTerms, WriteBack,
+    DEFAULT_CUSTOMER_FIELD, MAX_CONTACT_ID_CHARS, MAX_RESULTS,
+};
+use crate::api::server::{fail, remote_addr};
+use crate::api::{CustomerMatch, MatchBasis, PanelError};
+use crate::audit::{self, AuditEvent};
+use crate::host_api::HostApiError;
+use crate::trust::Session;
+
+/// Rows each lookup of a search may bring: enough to fill the results and see that there
+/// are more, few enough that a common name never reads thousands of rows.
+const ROWS_PER_LOOKUP: i64 = MAX_RESULTS as i64 + 1;
+
+/// The agent, and whether the server checked them: on Lime Connect with a JWT key the
+/// operator is who the host's token names (as for the panel's lookup).
+pub fn lime_operator(
+    session: &Session,
+    context: &AgentContext,
+) -> Result<(Option<Agent>, bool), PanelError> {
+    match session.install.host_jwt() {
+        Some(checker) => match checker.verify(context.host_token.as_deref()) {
+            Ok(operator) => Ok((Some(operator), true)),
+            Err(error) => {
+                tracing::info!(install = %session.install.name, %error, "refused a host token");
+                fail(PanelError::HostTokenInvalid)
+            }
+        },
+        None => Ok((context.agent.clone(), false)),
+    }
+}
+
+/// The contact a link is made for, and who makes it.
+pub struct CheckedContact {
+    /// The helpdesk's contact id.
+    pub contact_id: String,
+    /// The agent.
+    pub agent: Option<Agent>,
+    /// True when the helpdesk (API) or the host's token vouched for them.
+    pub verified: bool,
+}
+
+/// The contact and agent of a link: with the helpdesk API configured, the conversation's
+/// contact as the helpdesk knows it (the browser's word would let a page link any contact);
+/// else as the host reported it.
+pub async fn checked_contact(
+    session: &Session,
+    context: &AgentContext,
+) -> Result<CheckedContact, PanelError> {
+    let (agent, mut verified) = lime_operator(session, context)?;
+    let mut contact_id = context.contact_id.clone();
+    if let Some(api) = session.install.host_api() {
+        let conversation = context.conversation_id.as_deref().unwrap_or_default();
+        let agent_id = agent.as_ref().and_then(|a| a.id.as_deref());
+        match api.verify(conversation, agent_id).await {
+            Ok(helpdesk) => {
+                contact_id = helpdesk.contact.id;
+                verified = true;
+            }
+            Err(HostApiError::NotInAccount) => {
+                tracing::warn!(install = %session.install.name, conversation, "link refused by the helpdesk");
+                return fail(PanelError::NotInAccount);
+            }
+            Err(error) => {
+                tracing::warn!(install = %session.install.name, %error, "helpdesk API unavailable");
+                return fail(PanelError::HostUnavailable);
+            }
+        }
+    }
+    let contact_id = contact_id
+        .map(|id| id.trim().to_owned())
+        .filter(|id| !id.is_empty() && id.chars().count() <= MAX_CONTACT_ID_CHARS);
+    match contact_id {
+        Some(contact_id) => Ok(CheckedContact {
+            contact_id,
+            agent,
+            verified,
+        }),
+        None => fail(PanelError::BadRequest(
+            "The helpdesk has not said which contact this is, so nothing can be linked to it. \
+             Refresh, then try again."
+                .into(),
+        )),
+    }
+}
+
+/// Every customer the search finds, strongest match first, then by name. One statement:
+/// each branch is an index probe (see the `create_contact_links` migration and the
+/// `index_use` test), limited, so no search reads a large part of the store.
+pub async fn search(pool: &PgPool, terms: &SearchTerms) -> sqlx::Result<SearchResults> {
+    // Branch ranks follow `SearchBasis`; `~>=~`/`~<~` are the byte-wise comparisons the
+    // text_pattern_ops index serves, in a form that stays indexable in a generic plan (a
+    // `LIKE $1` prefix does not). U+10FFFF sorts after every character that can follow.
+    let rows = sqlx::query!(
+        r#"
+        select distinct on (c.id)
+               c.id, c.reference, c.name,
+               m.rank as "rank!", m.matched as "matched!"
+          from (
+                (select id as customer_id, 0 as rank, reference as matched
+                   from customers where reference = $1 limit $5)
+                union all
+                (select customer_id, 1, number from orders where number = $1 limit $5)
+                union all
+                (select customer_id, 2, number from invoices where number = $1 limit $5)
+                union all
+                (select customer_id, 4, value from customer_identities
+                  where kind = 'phone' and value = $3 limit $5)
+                union all
+                (select customer_id, case when value = $2 then 3 else 5 end, value
+                   from customer_identities
+                  where kind = 'email' and value ~>=~ $2 and value ~<~ ($2 || chr(1114111))
+                  order by value limit $5)
+                union all
+                (select id, 6, name from customers where lower(name) like lower($4) limit $5)
+               ) m
+          join customers c on c.id = m.customer_id
+         order by c.id, m.rank
+        "#,
+        terms.number,
+        terms.email_prefix,
+        terms.phone,
+        terms.name_pattern,
+        ROWS_PER_LOOKUP,
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut hits: Vec<(i32, SearchHit)> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let basis = match row.rank {
+                0 => SearchBasis::Reference,
+                1 => SearchBasis::OrderNumber,
+                2 => SearchBasis::InvoiceNumber,
+                3 => SearchBasis::Email,
+                4 => SearchBasis::Phone,
+                5 => SearchBasis::EmailPrefix,
+                6 => SearchBasis::Name,
+                _ => return None,
+            };
+            let hit = SearchHit {
+                id: row.id,
+                reference: row.reference,
+                name: row.name,
+                basis,
+                matched: row.matched,
+            };
+            Some((row.rank, hit))
+        })
+        .collect();
+    hits.sort_by(|(a, x), (b, y)| (a, &x.name, x.id).cmp(&(b, &y.name, y.id)));
+    let more = hits.len() > MAX_RESULTS;
+    hits.truncate(MAX_RESULTS);
+    Ok(SearchResults {
+        hits: hits.into_iter().map(|(_, hit)| hit).collect(),
+        more,
+    })
+}
+
+/// Links `contact` to customer `customer_id` (replacing its earlier link) and writes `event`
+/// in the same transaction: no link without its audit row. `None` when there is no such
+/// customer.
+pub async fn link(
+    pool: &PgPool,
+    contact: HelpdeskContact<'_>,
+    customer_id: i64,
+    agent: Option<&Agent>,
+    event: &AuditEvent<'_>,
+) -> sqlx::Result<Option<CustomerMatch>> {
+    let mut tx = pool.begin().await?;
+    let linked = sqlx::query!(
+        r#"
+        with linked as (
+            insert into contact_links
+                   (install, contact_id, customer_id, linked_by_agent_id, linked_by_agent_name)
+            select $1, $2, id, $4, $5 from customers where id = $3
+            on conflict (install, contact_id) do update
+               set customer_id = excluded.customer_id,
+                   linked_by_agent_id = excluded.linked_by_agent_id,
+                   linked_by_agent_name = excluded.linked_by_agent_name,
+                   updated_at = now()
+            returning customer_id
+        )
+        select c.id, c.reference, c.name
+          from linked
+          join customers c on c.id = linked.customer_id
+        "#,
+        contact.install,
+        contact.contact_id,
+        customer_id,
+        agent.and_then(|a| a.id.as_deref()),
+        agent.and_then(|a| a.name.as_deref()),
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = linked else {
+        return Ok(None);
+    };
+    audit::record(&mut *tx, event).await?;
+    tx.commit().await?;
+    Ok(Some(CustomerMatch {
+        id: row.id,
+        reference: row.reference,
+        name: row.name,
+        basis: MatchBasis::Linked,
+    }))
+}
+
+/// Removes `contact`'s link to customer `customer_id` and writes `event`, in one
+/// transaction. Returns the customer's reference, or `None` when the contact was not linked
+/// to that customer (already undone, or since linked to another: that link stays).
+pub async fn unlink(
+    pool: &PgPool,
+    contact: HelpdeskContact<'_>,
+    customer_id: i64,
+    event: &AuditEvent<'_>,
+) -> sqlx::Result<Option<String>> {
+    let mut tx = pool.begin().await?;
+    let reference = sqlx::query_scalar!(
+        r#"
+        with removed as (
+            delete from contact_links
+             where install = $1 and contact_id = $2 and customer_id = $3
+            returning customer_id
+        )
+        select c.reference
+          from removed
+          join customers c on c.id = removed.customer_id
+        "#,
+        contact.install,
+        contact.contact_id,
+        customer_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    audit::record(&mut *tx, event).await?;
+    tx.commit().await?;
+    Ok(reference)
+}
+
+/// The audit row of a search or link by `agent` (`verified` when the server checked them).
+pub async fn event<'a>(
+    session: &'a Session,
+    context: &'a AgentContext,
+    agent: Option<&'a Agent>,
+    verified: bool,
+    action: &'a str,
+    customer_ids: Vec<i64>,
+) -> AuditEvent<'a> {
+    AuditEvent {
+        install: &session.install.name,
+        session_id: &session.id,
+        agent_id: agent.and_then(|a| a.id.as_deref()),
+        agent_name: agent.and_then(|a| a.name.as_deref()),
+        conversation_id: context.conversation_id.as_deref(),
+        verified,
+        action,
+        customer_ids,
+        remote_addr: remote_addr().await,
+    }
+}
+
+/// Writes `event`; if it cannot be written the caller answers with nothing.
+pub async fn record(pool: &PgPool, event: &AuditEvent<'_>) -> Result<(), PanelError> {
+    match audit::record(pool, event).await {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            tracing::error!(%error, "audit write failed");
+            fail(PanelError::DatabaseUnavailable)
+        }
+    }
+}
+
+/// The custom attribute a link is written to on this install.
+fn customer_field(session: &Session) -> String {
+    session
+        .install
+        .customer_field
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CUSTOMER_FIELD.to_owned())
+}
+
+/// Writes `reference` to the contact's customer attribute on a Chatwoot-family helpdesk
+/// with the API configured. A failure is logged and reported, never fatal: the link stands.
+pub async fn write_back(session: &Session, contact_id: &str, reference: &str) -> WriteBack {
+    let Some(api) = session.install.host_api() else {
+        return WriteBack::NotAvailable;
+    };
+    let field = customer_field(session);
+    match api
+        .set_contact_attribute(contact_id, &field, Some(reference))
+        .await
+    {
+        Ok(()) => WriteBack::Written { field },
+        Err(error) => {
+            tracing::warn!(install = %session.install.name, %error, "the link could not be written to the helpdesk contact");
+            WriteBack::Failed { field }
+        }
+    }
+}
+
+/// Clears the contact's customer attribute when it still names `reference` (another value
+/// was set by someone else since, and is left alone).
+pub async fn clear_write_back(session: &Session, contact_id: &str, reference: &str) -> WriteBack {
+    let Some(api) = session.install.host_api() else {
+        return WriteBack::NotAvailable;
+    };
+    let field = customer_field(session);
+    let cleared = match api.contact_attribute(contact_id, &field).await {
+        Ok(Some(value)) if value == reference => {
+            api.set_contact_attribute(contact_id, &field, None).await
+        }
+        Ok(_) => return WriteBack::LeftAlone { field },
+        Err(error) => Err(error),
+    };
+    match cleared {
+        Ok(()) => WriteBack::Written { field },
+        Err(error) => {
+            tracing::warn!(install = %session.install.name, %error, "the unlink could not be written to the helpdesk contact");
+            WriteBack::Failed { field }
+        }
+    }
+}
