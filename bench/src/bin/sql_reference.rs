@@ -68,7 +68,8 @@ struct Args {
 /// follow) with its `order_items`, `order_shipments` and `billing::order_money` (payments,
 /// refunds), and from app/src/queries/billing.rs `summary`, `invoices`, `payments`,
 /// `refunds` and `subscriptions` (20 each). The absent keys (external id, phone) and the
-/// absent page cursor are nulls, as the server binds them.
+/// absent page cursor are nulls, as the server binds them; the contact's link is looked up
+/// for install `bench` and the contact id panel_load sends (the customer's number).
 ///
 /// `\aset` keeps the last row's columns: the customer (a contact matching several customers
 /// gets no orders, as in the panel) and the ids of the page's orders, gathered with a window
@@ -85,10 +86,17 @@ select distinct on (c.id)
         select id, 'external_id'
           from customers
          where reference = null::text
+        union all
+        select customer_id, 'linked'
+          from contact_links
+         where install = 'bench' and contact_id = :g::text
        ) m
   join customers c on c.id = m.customer_id
  order by c.id,
-          case m.kind when 'external_id' then 0 when 'email' then 1 else 2 end
+          case m.kind
+               when 'linked' then 0 when 'external_id' then 1 when 'email' then 2
+               else 3
+          end
 \aset m_
 \if :m_n = 1
 select 'since' as kind, null::text as currency, null::text as month,
