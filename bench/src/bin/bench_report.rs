@@ -337,7 +337,7 @@ fn table(rows: &[Vec<String>]) {
         if i == 0 {
             println!(
                 "  {}",
-                "-".repeat(widths.iter().sum::<usize>() + 2 * (columns - 1))
+                "-".repeat(widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1))
             );
         }
     }

@@ -28,9 +28,10 @@ struct Args {
     /// The running server's base URL.
     #[arg(long, default_value = "http://127.0.0.1:3410")]
     url: String,
-    /// A registered install and its key.
+    /// A registered install.
     #[arg(long)]
     install: String,
+    /// That install's key (its secret).
     #[arg(long)]
     key: String,
     /// How many customers the store has (customer g's email is c<g>@bench.example).
