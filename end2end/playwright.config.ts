@@ -36,7 +36,8 @@ export default defineConfig({
   webServer: {
     // The release server built by `cargo leptos build --release`, run from the project root,
     // with its embedded database in a fresh folder (DATABASE_URL is unset by scripts/test.sh).
-    command: "./target/release/server",
+    // ORDERPANE_E2E_SERVER runs another build of the server (it must sit beside its hash.txt).
+    command: process.env.ORDERPANE_E2E_SERVER ?? "./target/release/server",
     cwd: "..",
     url: `${APP_URL}readyz`,
     timeout: 120_000,

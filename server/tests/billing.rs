@@ -14,7 +14,9 @@ async fn demo(pool: &PgPool) {
 /// The panel of the customer with this store reference.
 async fn panel_of(pool: &PgPool, reference: &str) -> app::api::Panel {
     let keys = ContactKeys::from_raw(Some(reference), None, None);
-    let panel = queries::panel(pool, &keys, None, None, &[]).await.expect("query");
+    let panel = queries::panel(pool, &keys, None, None, &[])
+        .await
+        .expect("query");
     assert_eq!(
         panel.customer.as_ref().map(|c| c.reference.as_str()),
         Some(reference)
