@@ -7,7 +7,7 @@ export SQLX_OFFLINE := true
 # cargo-leptos bakes this into the release build; the same value lets `cargo run --release` reuse it.
 export LEPTOS_OUTPUT_NAME := orderpane
 
-.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live
+.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench
 
 ## Build the release site and serve it: embedded database, demo store, host simulator.
 run: tools
@@ -44,3 +44,7 @@ audit:
 ## Measure what 1000 idle push connections cost the server (prints figures; not a test).
 bench-live: tools
 	scripts/bench-live.sh
+
+## Measure the panel lookup on a large store (seeded once): HTTP and SQL load, browser timing, asset sizes (prints figures; not a test).
+bench: tools
+	scripts/bench.sh

@@ -1,0 +1,352 @@
+//! The reference for the panel lookup: the same SQL run straight against Postgres with
+//! pgbench, no server in between. Each transaction is the panel's reads for one random
+//! customer by email, as `app/src/queries.rs` makes them: the matching customers; the shown
+//! customer's summary, first page of orders with their items, shipments, payments and
+//! refunds; and their invoices, payments, refunds and subscriptions. Prints transactions per
+//! second and the median and 99th-percentile latency at each concurrency.
+//!
+//! Differences from the server that remain: pgbench sends the statements one after another
+//! on one connection (the server runs independent reads at once, each on its own pooled
+//! connection), and it writes no audit row (the server writes one per lookup).
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{bail, Context};
+use bench::{percentile, CpuSample};
+use clap::Parser;
+
+#[derive(Parser)]
+struct Args {
+    /// The folder of the cluster's Unix socket (or a host name).
+    #[arg(long)]
+    host: String,
+    /// The port (for a socket: the number in its file name).
+    #[arg(long, default_value_t = 5432)]
+    port: u16,
+    /// The database role.
+    #[arg(long, default_value = "orderpane")]
+    user: String,
+    /// The seeded store's database.
+    #[arg(long)]
+    database: String,
+    /// How many customers the store has (customer g's email is c<g>@bench.example).
+    #[arg(long)]
+    customers: u64,
+    /// A name for the store in the output.
+    #[arg(long)]
+    label: String,
+    /// Concurrent clients, one measurement each.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    concurrency: Vec<usize>,
+    /// Seconds measured per level.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Seconds of unmeasured load before each level.
+    #[arg(long, default_value_t = 3)]
+    warmup: u64,
+    /// The pgbench program.
+    #[arg(long, default_value = "pgbench")]
+    pgbench: PathBuf,
+    /// A folder for the script and pgbench's transaction logs.
+    #[arg(long)]
+    work_dir: PathBuf,
+    /// Postgres's process id: its CPU time (and pgbench's) is the benchmark's own, the rest
+    /// of the machine's is other work (reported per level).
+    #[arg(long, value_delimiter = ',')]
+    watch_pid: Vec<u32>,
+    /// Where to write the figures as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+/// The panel's reads for one contact known by email, with pgbench variables where the
+/// server binds parameters: from app/src/queries.rs `matching_customers`, then for the one
+/// customer shown `orders_page` (the first page: 20 orders and one to see whether more
+/// follow) with its `order_items`, `order_shipments` and `billing::order_money` (payments,
+/// refunds), and from app/src/queries/billing.rs `summary`, `invoices`, `payments`,
+/// `refunds` and `subscriptions` (20 each). The absent keys (external id, phone) and the
+/// absent page cursor are nulls, as the server binds them; the contact's link is looked up
+/// for install `bench` and the contact id panel_load sends (the customer's number).
+///
+/// `\aset` keeps the last row's columns: the customer (a contact matching several customers
+/// gets no orders, as in the panel) and the ids of the page's orders, gathered with a window
+/// aggregate so that they need no second query.
+const SCRIPT: &str = r#"\set g random(1, :customers)
+\set m_n 0
+select distinct on (c.id)
+       c.id, c.reference, c.name, m.kind as kind, count(*) over () as n
+  from (
+        select customer_id, kind
+          from customer_identities
+         where (kind, value) in (('external_id', null::text), ('email', 'c' || :g::text || '@bench.example'), ('phone', null::text))
+        union all
+        select id, 'external_id'
+          from customers
+         where reference = null::text
+        union all
+        select customer_id, 'linked'
+          from contact_links
+         where install = 'bench' and contact_id = :g::text
+       ) m
+  join customers c on c.id = m.customer_id
+ order by c.id,
+          case m.kind
+               when 'linked' then 0 when 'external_id' then 1 when 'email' then 2
+               else 3
+          end
+\aset m_
+\if :m_n = 1
+select 'since' as kind, null::text as currency, null::text as month,
+       extract(epoch from c.created_at)::bigint as amount,
+       to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD') as day
+  from customers c where c.id = :m_id
+union all
+select 'orders', null, null, count(*), null from orders where customer_id = :m_id
+union all
+select 'spent', currency, null, sum(total_minor)::bigint, null
+  from orders where customer_id = :m_id and status <> 'cancelled' group by currency
+union all
+select 'refunded', currency, null, sum(amount_minor)::bigint, null
+  from refunds where customer_id = :m_id and status = 'succeeded' group by currency
+union all
+select 'open', currency, null, sum(amount_due_minor - amount_paid_minor)::bigint, null
+  from invoices where customer_id = :m_id and status = 'open' group by currency
+union all
+select 'subscriptions', null, null, count(*), null
+  from subscriptions
+ where customer_id = :m_id and status in ('trialing', 'active', 'past_due')
+union all
+select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
+       sum(total_minor)::bigint, null
+  from orders
+ where customer_id = :m_id and status <> 'cancelled'
+   and placed_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'
+                    - make_interval(months => 11)
+ group by currency, 3;
+\set o_n 0
+select o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address, o.placed_on,
+       count(*) over () as n,
+       (array_agg(o.id) over (order by o.placed_at desc, o.id desc
+                              rows between unbounded preceding and unbounded following))[1:20] as ids
+  from (select id, number, status, currency, total_minor, shipping_address, placed_at,
+               to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on
+          from orders
+         where customer_id = :m_id
+           and (null::bigint is null
+                or (placed_at, id) < (select placed_at, id from orders
+                                       where id = null::bigint and customer_id = :m_id))
+         order by placed_at desc, id desc
+         limit 21) o
+\aset o_
+\if :o_n > 0
+select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
+  from order_items i
+  join orders o on o.id = i.order_id
+ where i.order_id = any(:o_ids::bigint[])
+ order by i.order_id, i.id;
+select order_id, carrier, tracking_number, tracking_url,
+       to_char(shipped_at at time zone 'UTC', 'YYYY-MM-DD') as shipped_on,
+       to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD') as delivered_on
+  from shipments
+ where order_id = any(:o_ids::bigint[])
+ order by order_id, shipped_at, id;
+select order_id, status, sum(amount_minor)::bigint as minor
+  from payments
+ where order_id = any(:o_ids::bigint[])
+ group by order_id, status;
+select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
+       to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
+  from refunds r
+  join orders o on o.id = r.order_id
+ where r.order_id = any(:o_ids::bigint[])
+ order by r.order_id, r.refunded_at, r.id;
+\endif
+select i.number, o.number as order_number, i.status, i.currency,
+       i.amount_due_minor, i.amount_paid_minor, i.pdf_url,
+       to_char(i.issued_at at time zone 'UTC', 'YYYY-MM-DD') as issued_on,
+       to_char(i.due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on,
+       (i.status = 'open' and i.due_at < now()) is true as overdue
+  from invoices i
+  left join orders o on o.id = i.order_id
+ where i.customer_id = :m_id
+ order by i.issued_at desc, i.id desc
+ limit 20;
+select p.currency, p.amount_minor, p.method, p.card_brand, p.card_last4, p.status,
+       p.failure_reason, o.number as order_number, i.number as invoice_number,
+       to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as attempted_on
+  from payments p
+  left join orders o on o.id = p.order_id
+  left join invoices i on i.id = p.invoice_id
+ where p.customer_id = :m_id
+ order by p.attempted_at desc, p.id desc
+ limit 20;
+select r.currency, r.amount_minor, r.reason, r.status, o.number as order_number,
+       to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
+  from refunds r
+  left join orders o on o.id = r.order_id
+ where r.customer_id = :m_id
+ order by r.refunded_at desc, r.id desc
+ limit 20;
+select plan, status, currency, amount_minor, billing_interval,
+       to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as started_on,
+       to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD') as renews_on,
+       to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
+  from subscriptions
+ where customer_id = :m_id
+ order by started_at desc, id desc
+ limit 20;
+\endif
+"#;
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if args.customers == 0 || args.concurrency.contains(&0) {
+        bail!("--customers and the --concurrency levels must be at least 1");
+    }
+    std::fs::create_dir_all(&args.work_dir)
+        .with_context(|| format!("creating {}", args.work_dir.display()))?;
+    let script = args.work_dir.join("panel.sql");
+    std::fs::write(&script, SCRIPT)?;
+
+    let mut levels = Vec::new();
+    for &concurrency in &args.concurrency {
+        pgbench(&args, &script, concurrency, args.warmup, None)?;
+        let prefix = args.work_dir.join(format!("log_{concurrency}"));
+        remove_logs(&args.work_dir)?;
+        let cpu = CpuSample::take(&args.watch_pid);
+        let reported_tps = pgbench(&args, &script, concurrency, args.seconds, Some(&prefix))?;
+        let others_cores = cpu
+            .zip(CpuSample::take(&args.watch_pid))
+            .and_then(|(before, after)| before.others_cores(&after));
+        let mut latencies = read_logs(&args.work_dir)?;
+        latencies.sort_unstable();
+        // pgbench logs microseconds.
+        let ms = |share| percentile(&latencies, share).map_or(f64::NAN, |us| us as f64 / 1e3);
+        let (median_ms, p99_ms) = (ms(0.50), ms(0.99));
+        let mean_ms = latencies.iter().sum::<u64>() as f64 / latencies.len().max(1) as f64 / 1e3;
+        println!(
+            "{} SQL reference, {:>2} clients: {:>7.1} transactions/s, median {:>6.2} ms, p99 {:>6.2} ms, other work {} cores",
+            args.label,
+            concurrency,
+            reported_tps,
+            median_ms,
+            p99_ms,
+            others_cores.map_or("?".into(), |c| format!("{c:.2}")),
+        );
+        levels.push(serde_json::json!({
+            "concurrency": concurrency,
+            "transactions": latencies.len(),
+            "tps": reported_tps,
+            "median_ms": median_ms,
+            "p99_ms": p99_ms,
+            "mean_ms": mean_ms,
+            "others_cores": others_cores,
+        }));
+    }
+    remove_logs(&args.work_dir)?;
+    if let Some(path) = &args.json {
+        let figures = serde_json::json!({
+            "store": args.label,
+            "customers": args.customers,
+            "seconds_per_level": args.seconds,
+            "warmup_seconds": args.warmup,
+            "script": SCRIPT,
+            "levels": levels,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&figures)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Runs pgbench for `seconds` at `concurrency` and returns the transactions per second it
+/// reports. With `log_prefix` it logs every transaction's latency.
+fn pgbench(
+    args: &Args,
+    script: &Path,
+    concurrency: usize,
+    seconds: u64,
+    log_prefix: Option<&Path>,
+) -> anyhow::Result<f64> {
+    let mut command = Command::new(&args.pgbench);
+    command
+        .args(["--host", &args.host])
+        .args(["--port", &args.port.to_string()])
+        .args(["--username", &args.user])
+        // Prepared statements, as sqlx uses; no vacuum of pgbench's own tables (none exist).
+        .args(["--no-vacuum", "--protocol", "prepared"])
+        .args(["--client", &concurrency.to_string()])
+        // One thread per core at most: more would only compete with Postgres.
+        .args(["--jobs", &concurrency.min(2).to_string()])
+        .args(["--time", &seconds.to_string()])
+        .args(["--define", &format!("customers={}", args.customers)])
+        .arg("--file")
+        .arg(script);
+    if let Some(prefix) = log_prefix {
+        command.arg("--log").arg("--log-prefix").arg(prefix);
+    }
+    command.arg(&args.database);
+    let output = command
+        .output()
+        .with_context(|| format!("running {}", args.pgbench.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!(
+            "pgbench failed: {}{}",
+            stdout,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // "tps = 1234.567890 (without initial connection time)"
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|tps| tps.parse().ok())
+        .with_context(|| format!("pgbench printed no tps: {stdout}"))
+}
+
+/// Every transaction's latency in microseconds from pgbench's logs in `dir`. A line is
+/// `client transaction latency script epoch microseconds`.
+fn read_logs(dir: &Path) -> anyhow::Result<Vec<u64>> {
+    let mut latencies = Vec::new();
+    for log in logs(dir)? {
+        let text = std::fs::read_to_string(&log)?;
+        for line in text.lines() {
+            let latency = line
+                .split_whitespace()
+                .nth(2)
+                .and_then(|field| field.parse().ok())
+                .with_context(|| format!("{}: unreadable line {line:?}", log.display()))?;
+            latencies.push(latency);
+        }
+    }
+    Ok(latencies)
+}
+
+/// pgbench's transaction logs in `dir` (`log_<clients>.<pid>[.<thread>]`).
+fn logs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("log_") {
+            found.push(path);
+        }
+    }
+    Ok(found)
+}
+
+/// Removes the logs of an earlier level.
+fn remove_logs(dir: &Path) -> anyhow::Result<()> {
+    for log in logs(dir)? {
+        std::fs::remove_file(&log)?;
+    }
+    Ok(())
+}
