@@ -81,3 +81,17 @@ test("a shown customer can be replaced: \"Not this customer? Search\" opens the 
   await app.getByRole("button", { name: "Unlink Lena Fischer from this contact" }).click();
   await expectCustomer(app, "Kenji Sato");
 });
+
+test("Lime Connect: a customer linked from the search is written to the contact's field through the host", async ({ page }) => {
+  const app = await openConversation(page, 106, { host: "lime" });
+  await expect(app.locator("[data-state=no-match]")).toBeVisible();
+  const box = app.getByLabel("Find the customer in the store");
+  await box.fill("haddad");
+  await box.press("Enter");
+  await app
+    .locator(".search-results li[data-customer='C-1002']")
+    .getByRole("button", { name: "Link Omar Haddad (C-1002) to this contact" })
+    .click();
+  await expectCustomer(app, "Omar Haddad");
+  await expect(page.locator("#contact-fields")).toHaveText('{"store_customer_id":"C-1002"}');
+});

@@ -144,16 +144,7 @@ impl PanelActions {
     /// Connect the customer reference is written to the contact's configured custom field
     /// (so the next lookup finds them by it, in any conversation with this contact).
     pub fn choose(&self, reference: String) {
-        let field = self
-            .bridge
-            .session
-            .with_untracked(|s| s.as_ref().and_then(|s| s.customer_field.clone()));
-        let written = field.is_some_and(|field| {
-            self.bridge.send_lime(LimeAction::UpdateContactField {
-                field,
-                value: reference.clone(),
-            })
-        });
+        let written = self.write_customer_field(&reference);
         let message = if written {
             format!("This contact is now linked to customer {reference}.")
         } else {
@@ -161,6 +152,22 @@ impl PanelActions {
         };
         self.chosen.set(Some(reference));
         self.tell(ToastStatus::Success, message);
+    }
+
+    /// Lime Connect: writes `reference` into the contact's configured customer field (the host
+    /// keeps it, so every conversation with this contact finds the customer by it). False on
+    /// other hosts (the server writes Chatwoot's back) or without a configured field.
+    pub fn write_customer_field(&self, reference: &str) -> bool {
+        let field = self
+            .bridge
+            .session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.customer_field.clone()));
+        field.is_some_and(|field| {
+            self.bridge.send_lime(LimeAction::UpdateContactField {
+                field,
+                value: reference.to_owned(),
+            })
+        })
     }
 
     /// Chatwoot family: asks the host for the context again; then the panel looks up again.

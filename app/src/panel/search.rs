@@ -239,6 +239,9 @@ fn result_row(
             match result {
                 Ok(outcome) => {
                     let customer = &outcome.customer;
+                    // Lime Connect keeps the link in the contact's field too (the server
+                    // cannot write to Lime; the page can, through the host).
+                    actions.write_customer_field(&customer.reference);
                     let done = format!(
                         "{} ({}) is now linked to this contact.",
                         customer.name, customer.reference
