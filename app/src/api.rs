@@ -165,25 +165,56 @@ pub struct Panel {
 /// How many orders the panel shows at once.
 pub const ORDER_PAGE_SIZE: i64 = 20;
 
-/// What the panel asks the server for.
+/// Who asks, in which conversation and about which contact, as the host reported it. The
+/// server believes none of it unchecked: Lime's token names the agent when the install has a
+/// JWT key, and with the helpdesk API configured the server asks the helpdesk instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PanelRequest {
+pub struct AgentContext {
     /// The page's session.
     pub session: SessionProof,
-    /// The contact's keys, as the host gave them.
-    pub keys: ContactKeys,
-    /// The agent, as the host gave it (written to the audit log).
+    /// The agent, as the host gave it (written to the audit log and to links).
     #[serde(default)]
     pub agent: Option<Agent>,
-    /// The conversation id, as the host gave it (written to the audit log).
+    /// The conversation id, as the host gave it (audit log; with the helpdesk API, where the
+    /// contact and messages are read from).
     #[serde(default)]
     pub conversation_id: Option<String>,
-    /// The helpdesk's contact id, as the host gave it (for live updates about the contact).
+    /// The helpdesk's contact id, as the host gave it (live updates, links).
     #[serde(default)]
     pub contact_id: Option<String>,
     /// Lime Connect: the JWT the host gave (`generate_jwt_token`), checked by the server.
     #[serde(default)]
     pub host_token: Option<String>,
+}
+
+impl AgentContext {
+    /// What the page knows: its session, the host's latest context and Lime's token.
+    pub fn new(
+        session: SessionProof,
+        host: Option<&orderpane::host::HostContext>,
+        host_token: Option<String>,
+    ) -> Self {
+        Self {
+            session,
+            agent: host.and_then(|c| c.agent.clone()),
+            conversation_id: host
+                .and_then(|c| c.conversation.as_ref())
+                .and_then(|c| c.id.clone()),
+            contact_id: host.and_then(|c| c.contact.id.clone()),
+            host_token,
+        }
+    }
+}
+
+/// What the panel asks the server for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelRequest {
+    /// Who asks, about which conversation and contact (its fields sit at the top level of
+    /// the JSON, beside these).
+    #[serde(flatten)]
+    pub context: AgentContext,
+    /// The contact's keys, as the host gave them.
+    pub keys: ContactKeys,
     /// The reference of the customer the agent chose among several matches. Honoured only
     /// when it is one of the matches, so it can never open another customer.
     #[serde(default)]
@@ -288,70 +319,36 @@ fn answer_as_bad_request() -> bool {
 /// newest orders. One round trip for the whole panel; audited.
 #[server(prefix = "/api", endpoint = "panel", input = Json)]
 pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
-    use crate::{audit, customer_search::HelpdeskContact, queries};
+    use crate::{customer_search::HelpdeskContact, queries};
 
-    let (session, pool) = server::authorize(&request.session)?;
+    let (session, pool) = server::authorize(&request.context.session)?;
     if let Err(problem) = request.validate() {
         return server::fail(PanelError::BadRequest(problem));
     }
-    // Lime Connect: with a JWT key configured, the operator is who the host's token names.
-    let verified_operator = match session.install.host_jwt() {
-        Some(checker) => match checker.verify(request.host_token.as_deref()) {
-            Ok(operator) => Some(operator),
-            Err(error) => {
-                tracing::info!(install = %session.install.name, %error, "refused a host token");
-                return server::fail(PanelError::HostTokenInvalid);
-            }
-        },
-        None => None,
-    };
-    let agent = verified_operator.as_ref().or(request.agent.as_ref());
-    // With the helpdesk's API configured, the contact and the messages come from the
-    // helpdesk, not the browser: mentioned orders too, or they would open any order.
-    let mut contact_id = request.contact_id.clone();
-    let (keys, mentioned, verified) = match session.install.host_api() {
-        Some(api) => {
-            let conversation = request.conversation_id.as_deref().unwrap_or_default();
-            match api
-                .verify(conversation, agent.and_then(|a| a.id.as_deref()))
-                .await
-            {
-                Ok(context) => {
-                    contact_id = context.contact.id.clone();
-                    (
-                        context
-                            .contact
-                            .lookup_keys(session.install.customer_field.as_deref()),
-                        orderpane::references::mentioned_numbers(&context.transcript),
-                        true,
-                    )
-                }
-                Err(crate::host_api::HostApiError::NotInAccount) => {
-                    tracing::warn!(install = %session.install.name, conversation, "context refused by the helpdesk");
-                    return server::fail(PanelError::NotInAccount);
-                }
-                Err(error) => {
-                    tracing::warn!(install = %session.install.name, %error, "helpdesk API unavailable");
-                    return server::fail(PanelError::HostUnavailable);
-                }
-            }
-        }
-        None => (
-            request.keys.clone(),
-            request.mentioned.clone(),
-            verified_operator.is_some(),
+    let asker = server::verified_context(&session, &request.context).await?;
+    // With the helpdesk's API, the keys and the mentioned orders are the helpdesk's too:
+    // the browser's word would open any customer or order.
+    let (keys, mentioned) = match &asker.helpdesk {
+        Some(helpdesk) => (
+            helpdesk
+                .contact
+                .lookup_keys(session.install.customer_field.as_deref()),
+            orderpane::references::mentioned_numbers(&helpdesk.transcript),
         ),
+        None => (request.keys.clone(), request.mentioned.clone()),
     };
     let keys = crate::phone::with_default_region(keys, session.install.phone_region.as_deref());
     if keys.is_empty() {
         return server::fail(PanelError::NoContactKeys);
     }
     // The customer an agent linked to this contact (customer search) is found by its id.
-    let install = session.install.name.as_str();
-    let linked_to = contact_id.as_deref().map(|contact_id| HelpdeskContact {
-        install,
-        contact_id,
-    });
+    let linked_to = asker
+        .contact_id
+        .as_deref()
+        .map(|contact_id| HelpdeskContact {
+            install: &session.install.name,
+            contact_id,
+        });
     let chosen = request.chosen.as_deref();
     let lookup = queries::panel(&pool, &keys, linked_to, chosen, &mentioned);
     let mut panel = match lookup.await {
@@ -361,34 +358,14 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
             return server::fail(PanelError::DatabaseUnavailable);
         }
     };
-    panel.verified = verified;
-    panel.live = server::live_ticket(
-        &session,
-        &panel,
-        request.conversation_id.clone(),
-        contact_id,
-    );
-    let event = audit::AuditEvent {
-        install: &session.install.name,
-        session_id: &session.id,
-        agent_id: agent.and_then(|a| a.id.as_deref()),
-        agent_name: agent.and_then(|a| a.name.as_deref()),
-        conversation_id: request.conversation_id.as_deref(),
-        verified,
-        action: "panel.lookup",
-        customer_ids: panel
-            .matches
-            .iter()
-            .map(|m| m.id)
-            .chain(panel.mentioned.iter().map(|m| m.customer_id))
-            .collect(),
-        remote_addr: server::remote_addr().await,
-    };
-    // No answer without its audit row: if the log cannot be written, nothing is shown.
-    if let Err(error) = audit::record(&pool, &event).await {
-        tracing::error!(%error, "audit write failed");
-        return server::fail(PanelError::DatabaseUnavailable);
-    }
+    panel.verified = asker.verified;
+    panel.live = server::live_ticket(&session, &panel, &asker);
+    let shown = panel.matches.iter().map(|m| m.id);
+    let customers = shown.chain(panel.mentioned.iter().map(|m| m.customer_id));
+    let event = asker
+        .audit_event(&session, "panel.lookup", customers.collect())
+        .await;
+    server::record(&pool, &event).await?;
     Ok(panel)
 }
 
@@ -418,7 +395,7 @@ pub struct OrdersPage {
 /// The next page of the shown customer's orders. Audited like the panel.
 #[server(prefix = "/api", endpoint = "orders/more", input = Json)]
 pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, PanelError> {
-    use crate::{audit, queries};
+    use crate::queries;
 
     let (session, pool) = server::authorize(&request.session)?;
     let Ok(after) = request.after.parse::<i64>() else {
@@ -436,22 +413,17 @@ pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, Panel
             return server::fail(PanelError::DatabaseUnavailable);
         }
     };
-    let event = audit::AuditEvent {
-        install: &session.install.name,
-        session_id: &session.id,
-        agent_id: None,
-        agent_name: None,
-        // The conversation the panel was opened for, as its ticket says.
-        conversation_id: watch.conversation.as_deref(),
-        verified: false,
-        action: "orders.page",
-        customer_ids: vec![request.customer_id],
-        remote_addr: server::remote_addr().await,
-    };
-    if let Err(error) = audit::record(&pool, &event).await {
-        tracing::error!(%error, "audit write failed");
-        return server::fail(PanelError::DatabaseUnavailable);
-    }
+    // Audited as the panel's lookup was: its agent and conversation travel in the ticket.
+    let event = server::audit_event(
+        &session,
+        watch.agent.as_ref(),
+        watch.conversation.as_deref(),
+        watch.verified,
+        "orders.page",
+        vec![request.customer_id],
+    )
+    .await;
+    server::record(&pool, &event).await?;
     Ok(OrdersPage {
         orders: page.orders,
         next: page.next,
@@ -471,110 +443,4 @@ pub async fn renew_session(session: SessionProof) -> Result<String, PanelError> 
 
 /// The checks and plumbing every server function shares (also `crate::customer_search`'s).
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
-    use std::sync::Arc;
-
-    use leptos::prelude::*;
-    use leptos_axum::ResponseOptions;
-    use server_fn::http_export::StatusCode;
-
-    use super::PanelError;
-    use crate::page_session::SessionProof;
-    use crate::trust::{Session, Trust, TrustError};
-
-    /// Verifies the session (the one place every server function is checked) and hands out
-    /// the database pool.
-    pub(crate) fn authorize(proof: &SessionProof) -> Result<(Session, sqlx::PgPool), PanelError> {
-        let (Some(trust), Some(pool)) =
-            (use_context::<Arc<Trust>>(), use_context::<sqlx::PgPool>())
-        else {
-            tracing::error!("server function context lacks the trust registry or the pool");
-            return fail(PanelError::DatabaseUnavailable);
-        };
-        match trust.authorize(&proof.install, &proof.token) {
-            Ok(session) => Ok((session, pool)),
-            Err(TrustError::TooManyRequests) => fail(PanelError::TooManyRequests),
-            Err(error) => {
-                tracing::info!(install = %proof.install, %error, "refused a server-function call");
-                fail(PanelError::Unauthorized)
-            }
-        }
-    }
-
-    /// The push ticket for a panel: its customers, its conversation and contact. `None` (no
-    /// live updates, the panel still works) if it cannot be signed.
-    pub(super) fn live_ticket(
-        session: &Session,
-        panel: &super::Panel,
-        conversation: Option<String>,
-        contact: Option<String>,
-    ) -> Option<crate::live::LiveTicket> {
-        let mut customers: Vec<i64> = panel
-            .matches
-            .iter()
-            .map(|m| m.id)
-            .chain(panel.mentioned.iter().map(|m| m.customer_id))
-            .collect();
-        customers.sort_unstable();
-        customers.dedup();
-        let watching = crate::live::Watch {
-            customers,
-            conversation,
-            contact,
-            shown: panel.customer.as_ref().map(|c| c.id),
-        };
-        let trust = use_context::<Arc<Trust>>()?;
-        let ticket = trust.watch_ticket(session, watching.clone()).ok()?;
-        Some(crate::live::LiveTicket { ticket, watching })
-    }
-
-    /// What `ticket` grants when it is this session's and its panel shows `customer`: the
-    /// only customer whose history a page may go on reading (not the other matches, nor the
-    /// owners of orders a conversation mentions).
-    pub(super) fn ticket_showing(
-        session: &Session,
-        ticket: &str,
-        customer: i64,
-    ) -> Option<crate::live::Watch> {
-        let trust = use_context::<Arc<Trust>>()?;
-        match trust.session_watch(session, ticket) {
-            Ok(watch) if watch.shown == Some(customer) => Some(watch),
-            Ok(_) => None,
-            Err(error) => {
-                tracing::info!(install = %session.install.name, %error, "refused a panel ticket");
-                None
-            }
-        }
-    }
-
-    /// Answers with `error` and the HTTP status that fits it (the typed error is the body).
-    pub(crate) fn fail<T>(error: PanelError) -> Result<T, PanelError> {
-        let status = match &error {
-            PanelError::NoContactKeys | PanelError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            PanelError::Unauthorized | PanelError::HostTokenInvalid => StatusCode::UNAUTHORIZED,
-            PanelError::NotInAccount => StatusCode::FORBIDDEN,
-            PanelError::HostUnavailable => StatusCode::BAD_GATEWAY,
-            PanelError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            PanelError::DatabaseUnavailable | PanelError::Transport(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-        };
-        set_status(status);
-        Err(error)
-    }
-
-    /// Sets the status of the response being built; false outside a request.
-    pub(super) fn set_status(status: StatusCode) -> bool {
-        use_context::<ResponseOptions>()
-            .map(|response| response.set_status(status))
-            .is_some()
-    }
-
-    /// The caller's address, when the server was started with connection info.
-    pub(crate) async fn remote_addr() -> Option<String> {
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .ok()
-            .map(|info| info.0.ip().to_string())
-    }
-}
+pub(crate) mod server;

@@ -12,12 +12,11 @@
 //! Types here are plain data shared by both builds; the function bodies run on the server.
 
 use leptos::prelude::*;
-use orderpane::host::Agent;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
+pub use crate::api::AgentContext;
 use crate::api::{CustomerMatch, PanelError};
-use crate::page_session::SessionProof;
 
 #[cfg(feature = "ssr")]
 mod store;
@@ -48,26 +47,6 @@ pub struct HelpdeskContact<'a> {
     pub install: &'a str,
     /// The helpdesk's contact id.
     pub contact_id: &'a str,
-}
-
-/// Who asks, in which conversation and about which contact, as the host reported it. With
-/// the helpdesk API configured the server asks the helpdesk instead of believing it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgentContext {
-    /// The page's session.
-    pub session: SessionProof,
-    /// The agent (written to the audit log and the link).
-    #[serde(default)]
-    pub agent: Option<Agent>,
-    /// The conversation id (audit log; with the helpdesk API, where the contact is read from).
-    #[serde(default)]
-    pub conversation_id: Option<String>,
-    /// The helpdesk's contact id (what a link is made for).
-    #[serde(default)]
-    pub contact_id: Option<String>,
-    /// Lime Connect: the JWT the host gave, checked when the install has a JWT key.
-    #[serde(default)]
-    pub host_token: Option<String>,
 }
 
 /// What a search result matched on.
@@ -209,14 +188,15 @@ pub async fn search_customers(
     context: AgentContext,
     query: String,
 ) -> Result<SearchResults, PanelError> {
-    use crate::api::server::{authorize, fail};
+    use crate::api::server::{authorize, fail, record, vouched_agent};
 
     let (session, pool) = authorize(&context.session)?;
     let query = match checked_query(&query) {
         Ok(query) => query,
         Err(problem) => return fail(PanelError::BadRequest(problem)),
     };
-    let (agent, verified) = store::lime_operator(&session, &context)?;
+    // A search does not depend on the contact, so the helpdesk is not asked.
+    let asker = vouched_agent(&session, &context)?;
     let terms = SearchTerms::read(query, session.install.phone_region.as_deref());
     let results = match store::search(&pool, &terms).await {
         Ok(results) => results,
@@ -226,10 +206,8 @@ pub async fn search_customers(
         }
     };
     let found = results.hits.iter().map(|hit| hit.id).collect();
-    let action = "customer.search";
-    let event = store::event(&session, &context, agent.as_ref(), verified, action, found).await;
-    // No answer without its audit row, as for the panel's lookup.
-    store::record(&pool, &event).await?;
+    let event = asker.audit_event(&session, "customer.search", found).await;
+    record(&pool, &event).await?;
     Ok(results)
 }
 
@@ -240,25 +218,17 @@ pub async fn link_customer(
     context: AgentContext,
     customer_id: i64,
 ) -> Result<LinkOutcome, PanelError> {
-    use crate::api::server::{authorize, fail};
+    use crate::api::server::fail;
 
-    let (session, pool) = authorize(&context.session)?;
-    let checked = store::checked_contact(&session, &context).await?;
+    let (session, pool, asker, contact_id) = store::linking(&context).await?;
     let contact = HelpdeskContact {
         install: &session.install.name,
-        contact_id: &checked.contact_id,
+        contact_id: &contact_id,
     };
-    let agent = checked.agent.as_ref();
-    let (action, customers) = ("customer.link", vec![customer_id]);
-    let event = store::event(
-        &session,
-        &context,
-        agent,
-        checked.verified,
-        action,
-        customers,
-    )
-    .await;
+    let agent = asker.agent.as_ref();
+    let event = asker
+        .audit_event(&session, "customer.link", vec![customer_id])
+        .await;
     let customer = match store::link(&pool, contact, customer_id, agent, &event).await {
         Ok(Some(customer)) => customer,
         Ok(None) => {
@@ -271,7 +241,7 @@ pub async fn link_customer(
             return fail(PanelError::DatabaseUnavailable);
         }
     };
-    let write_back = store::write_back(&session, &checked.contact_id, &customer.reference).await;
+    let write_back = store::write_back(&session, &contact_id, &customer.reference).await;
     Ok(LinkOutcome {
         customer,
         write_back,
@@ -286,25 +256,16 @@ pub async fn unlink_customer(
     context: AgentContext,
     customer_id: i64,
 ) -> Result<UnlinkOutcome, PanelError> {
-    use crate::api::server::{authorize, fail};
+    use crate::api::server::fail;
 
-    let (session, pool) = authorize(&context.session)?;
-    let checked = store::checked_contact(&session, &context).await?;
+    let (session, pool, asker, contact_id) = store::linking(&context).await?;
     let contact = HelpdeskContact {
         install: &session.install.name,
-        contact_id: &checked.contact_id,
+        contact_id: &contact_id,
     };
-    let agent = checked.agent.as_ref();
-    let (action, customers) = ("customer.unlink", vec![customer_id]);
-    let event = store::event(
-        &session,
-        &context,
-        agent,
-        checked.verified,
-        action,
-        customers,
-    )
-    .await;
+    let event = asker
+        .audit_event(&session, "customer.unlink", vec![customer_id])
+        .await;
     let reference = match store::unlink(&pool, contact, customer_id, &event).await {
         Ok(reference) => reference,
         Err(error) => {
@@ -313,7 +274,7 @@ pub async fn unlink_customer(
         }
     };
     let write_back = match &reference {
-        Some(reference) => store::clear_write_back(&session, &checked.contact_id, reference).await,
+        Some(reference) => store::clear_write_back(&session, &contact_id, reference).await,
         None => WriteBack::NotAvailable,
     };
     Ok(UnlinkOutcome {

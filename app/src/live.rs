@@ -38,6 +38,12 @@ pub struct Watch {
     pub conversation: Option<String>,
     /// The helpdesk contact id, when known.
     pub contact: Option<String>,
+    /// The agent the panel was looked up for (what later calls on this ticket audit).
+    #[serde(default)]
+    pub agent: Option<orderpane::host::Agent>,
+    /// True when the helpdesk's API or Lime's signed token vouched for that agent.
+    #[serde(default)]
+    pub verified: bool,
 }
 
 /// A signed [`Watch`], handed out with each panel.

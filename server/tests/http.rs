@@ -404,7 +404,7 @@ async fn a_national_phone_is_read_with_the_installs_region(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(pool: PgPool) {
     demo(&pool).await;
-    let app = TestApp::new(pool, "more-orders");
+    let app = TestApp::new(pool.clone(), "more-orders");
     let session = app.session();
     // Marco's panel, whose conversation also names Jane's order 1004.
     let mut body = panel_body(&session, json!({"email": "marco@example.it"}));
@@ -429,6 +429,18 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     assert_eq!(page.orders.len(), 20);
     assert!(page.orders[0].number < panel.orders[19].number, "continues");
     assert!(page.next.is_some());
+    // The page is audited like the lookup, with the agent and conversation of its ticket.
+    let (agent, conversation, customers): (Option<String>, Option<String>, Vec<i64>) =
+        sqlx::query_as(
+            "select agent_name, conversation_id, customer_ids from audit_events \
+              where action = 'orders.page'",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("one audit row for the page");
+    assert_eq!(agent.as_deref(), Some("Sam Agent"));
+    assert_eq!(conversation.as_deref(), Some("101"));
+    assert_eq!(customers, vec![marco]);
 
     // The owner of a mentioned order, another session's page, a forged ticket: refused.
     let other_session = app.session();

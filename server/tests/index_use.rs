@@ -26,7 +26,7 @@ const STORE_TABLES: &[&str] = &[
 
 /// The index behind each lookup path: identity keys, the customer reference, a customer's
 /// newest orders, mentioned order and invoice numbers, an order's items, shipments, payments
-/// and refunds, and a customer's invoices, payments, refunds and subscriptions.
+/// (by order, and through its invoices) and refunds, and a customer's invoices, payments, refunds and subscriptions.
 const LOOKUP_INDEXES: &[&str] = &[
     "customer_identities_kind_value_customer_id_key",
     "customers_reference",
@@ -36,7 +36,9 @@ const LOOKUP_INDEXES: &[&str] = &[
     "shipments_order_id",
     "invoices_customer_id_issued_at",
     "invoices_number",
+    "invoices_order_id",
     "payments_customer_id_attempted_at",
+    "payments_invoice_id",
     "payments_order_id",
     "refunds_customer_id_refunded_at",
     "refunds_order_id",

@@ -152,7 +152,7 @@ async fn a_connection_hears_only_what_its_ticket_watches(pool: PgPool) {
             customers: vec![7],
             conversation: Some("101".into()),
             contact: Some("55".into()),
-            shown: None,
+            ..Watch::default()
         },
     )
     .await;

@@ -1,4 +1,4 @@
-//! The server side of search and links: who is asking, the SQL, the audit rows and the
+//! The server side of search and links: who is asking, the SQL (with its audit rows) and the
 //! write-back to the helpdesk (server only).
 
 use orderpane::host::Agent;
@@ -8,80 +8,32 @@ use super::{
     AgentContext, HelpdeskContact, SearchBasis, SearchHit, SearchResults, SearchTerms, WriteBack,
     DEFAULT_CUSTOMER_FIELD, MAX_CONTACT_ID_CHARS, MAX_RESULTS,
 };
-use crate::api::server::{fail, remote_addr};
+use crate::api::server::{authorize, fail, verified_context, Asker};
 use crate::api::{CustomerMatch, MatchBasis, PanelError};
 use crate::audit::{self, AuditEvent};
-use crate::host_api::HostApiError;
 use crate::trust::Session;
 
 /// Rows each lookup of a search may bring: enough to fill the results and see that there
 /// are more, few enough that a common name never reads thousands of rows.
 const ROWS_PER_LOOKUP: i64 = MAX_RESULTS as i64 + 1;
 
-/// The agent, and whether the server checked them: on Lime Connect with a JWT key the
-/// operator is who the host's token names (as for the panel's lookup).
-pub fn lime_operator(
-    session: &Session,
+/// What every link and unlink starts with: the session, who asks (checked as for the
+/// panel's lookup: [`verified_context`]) and the contact it is for. With the helpdesk API
+/// that is the conversation's contact as the helpdesk knows it (the browser's word would
+/// let a page link any contact); else as the host reported it.
+pub async fn linking(
     context: &AgentContext,
-) -> Result<(Option<Agent>, bool), PanelError> {
-    match session.install.host_jwt() {
-        Some(checker) => match checker.verify(context.host_token.as_deref()) {
-            Ok(operator) => Ok((Some(operator), true)),
-            Err(error) => {
-                tracing::info!(install = %session.install.name, %error, "refused a host token");
-                fail(PanelError::HostTokenInvalid)
-            }
-        },
-        None => Ok((context.agent.clone(), false)),
-    }
-}
-
-/// The contact a link is made for, and who makes it.
-pub struct CheckedContact {
-    /// The helpdesk's contact id.
-    pub contact_id: String,
-    /// The agent.
-    pub agent: Option<Agent>,
-    /// True when the helpdesk (API) or the host's token vouched for them.
-    pub verified: bool,
-}
-
-/// The contact and agent of a link: with the helpdesk API configured, the conversation's
-/// contact as the helpdesk knows it (the browser's word would let a page link any contact);
-/// else as the host reported it.
-pub async fn checked_contact(
-    session: &Session,
-    context: &AgentContext,
-) -> Result<CheckedContact, PanelError> {
-    let (agent, mut verified) = lime_operator(session, context)?;
-    let mut contact_id = context.contact_id.clone();
-    if let Some(api) = session.install.host_api() {
-        let conversation = context.conversation_id.as_deref().unwrap_or_default();
-        let agent_id = agent.as_ref().and_then(|a| a.id.as_deref());
-        match api.verify(conversation, agent_id).await {
-            Ok(helpdesk) => {
-                contact_id = helpdesk.contact.id;
-                verified = true;
-            }
-            Err(HostApiError::NotInAccount) => {
-                tracing::warn!(install = %session.install.name, conversation, "link refused by the helpdesk");
-                return fail(PanelError::NotInAccount);
-            }
-            Err(error) => {
-                tracing::warn!(install = %session.install.name, %error, "helpdesk API unavailable");
-                return fail(PanelError::HostUnavailable);
-            }
-        }
-    }
-    let contact_id = contact_id
-        .map(|id| id.trim().to_owned())
-        .filter(|id| !id.is_empty() && id.chars().count() <= MAX_CONTACT_ID_CHARS);
+) -> Result<(Session, PgPool, Asker, String), PanelError> {
+    let (session, pool) = authorize(&context.session)?;
+    let asker = verified_context(&session, context).await?;
+    let contact_id = asker
+        .contact_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && id.chars().count() <= MAX_CONTACT_ID_CHARS)
+        .map(str::to_owned);
     match contact_id {
-        Some(contact_id) => Ok(CheckedContact {
-            contact_id,
-            agent,
-            verified,
-        }),
+        Some(contact_id) => Ok((session, pool, asker, contact_id)),
         None => fail(PanelError::BadRequest(
             "The helpdesk has not said which contact this is, so nothing can be linked to it. \
              Refresh, then try again."
@@ -242,39 +194,6 @@ pub async fn unlink(
     audit::record(&mut *tx, event).await?;
     tx.commit().await?;
     Ok(reference)
-}
-
-/// The audit row of a search or link by `agent` (`verified` when the server checked them).
-pub async fn event<'a>(
-    session: &'a Session,
-    context: &'a AgentContext,
-    agent: Option<&'a Agent>,
-    verified: bool,
-    action: &'a str,
-    customer_ids: Vec<i64>,
-) -> AuditEvent<'a> {
-    AuditEvent {
-        install: &session.install.name,
-        session_id: &session.id,
-        agent_id: agent.and_then(|a| a.id.as_deref()),
-        agent_name: agent.and_then(|a| a.name.as_deref()),
-        conversation_id: context.conversation_id.as_deref(),
-        verified,
-        action,
-        customer_ids,
-        remote_addr: remote_addr().await,
-    }
-}
-
-/// Writes `event`; if it cannot be written the caller answers with nothing.
-pub async fn record(pool: &PgPool, event: &AuditEvent<'_>) -> Result<(), PanelError> {
-    match audit::record(pool, event).await {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            tracing::error!(%error, "audit write failed");
-            fail(PanelError::DatabaseUnavailable)
-        }
-    }
 }
 
 /// The custom attribute a link is written to on this install.

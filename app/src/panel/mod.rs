@@ -9,7 +9,7 @@ use orderpane::{
     references::mentioned_numbers,
 };
 
-use crate::api::{load_panel, renew_session, Panel, PanelError, PanelRequest};
+use crate::api::{load_panel, renew_session, AgentContext, Panel, PanelError, PanelRequest};
 use crate::host_bridge::{use_host_bridge, HostBridge};
 use crate::page_session::SessionProof;
 
@@ -225,15 +225,8 @@ fn look_up_on_every_change(
         latest_lookup.set_value(lookup);
         let context = context.get_untracked();
         let request = PanelRequest {
-            session: current_proof,
+            context: AgentContext::new(current_proof, context.as_ref(), host_token.clone()),
             keys,
-            agent: context.as_ref().and_then(|c| c.agent.clone()),
-            conversation_id: context
-                .as_ref()
-                .and_then(|c| c.conversation.as_ref())
-                .and_then(|c| c.id.clone()),
-            contact_id: context.as_ref().and_then(|c| c.contact.id.clone()),
-            host_token: host_token.clone(),
             chosen: chosen.get(),
             mentioned: mentioned.get(),
         };

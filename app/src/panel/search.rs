@@ -29,17 +29,9 @@ impl SearchContext {
     fn agent_context(&self) -> Option<AgentContext> {
         let session = self.bridge.session.get_untracked()?;
         let proof = self.proof.get_value().unwrap_or(session.proof);
+        let host_token = self.bridge.host_token.get_untracked().and_then(Result::ok);
         let context = self.bridge.context.get_untracked();
-        let context = context.as_ref();
-        Some(AgentContext {
-            session: proof,
-            agent: context.and_then(|c| c.agent.clone()),
-            conversation_id: context
-                .and_then(|c| c.conversation.as_ref())
-                .and_then(|c| c.id.clone()),
-            contact_id: context.and_then(|c| c.contact.id.clone()),
-            host_token: self.bridge.host_token.get_untracked().and_then(Result::ok),
-        })
+        Some(AgentContext::new(proof, context.as_ref(), host_token))
     }
 }
 

@@ -301,14 +301,22 @@ fn chart(
     (currency, monthly)
 }
 
-/// What was paid and refunded for each of these orders, to tell their payment state.
+/// What was paid and refunded for each of these orders, to tell their payment state. A
+/// payment counts for an order when it names the order, or names only one of its invoices.
 pub async fn order_money(pool: &PgPool, order_ids: &[i64]) -> sqlx::Result<OrderMoney> {
     let (payments, refunds) = tokio::try_join!(
         sqlx::query!(
             r#"
-            select order_id as "order_id!", status, sum(amount_minor)::bigint as "minor!"
-              from payments
-             where order_id = any($1)
+            select order_id as "order_id!", status as "status!", sum(minor)::bigint as "minor!"
+              from (select order_id, status, amount_minor as minor
+                      from payments
+                     where order_id = any($1)
+                    union all
+                    -- Payments that name only the invoice they settle count for its order.
+                    select i.order_id, p.status, p.amount_minor
+                      from invoices i
+                      join payments p on p.invoice_id = i.id and p.order_id is null
+                     where i.order_id = any($1)) as paid
              group by order_id, status
             "#,
             order_ids,
