@@ -226,6 +226,38 @@ pub struct PanelRequest {
 }
 
 impl PanelRequest {
+    /// The lookup the page makes for a context the host sent: its keys (with the install's
+    /// customer field), agent, conversation, contact and the order numbers its messages
+    /// mention; no choice yet. The browser builds its first request like this, and the
+    /// server does for the early lookup ([`early_panel`]), so the two can be compared.
+    pub fn for_context(
+        session: SessionProof,
+        host: &orderpane::host::HostContext,
+        customer_field: Option<&str>,
+    ) -> Self {
+        Self {
+            context: AgentContext::new(session, Some(host), None),
+            keys: host.contact.lookup_keys(customer_field),
+            chosen: None,
+            mentioned: first_mentions(orderpane::references::mentioned_numbers(&host.transcript)),
+        }
+    }
+
+    /// True when `other` asks for the same panel (the session token and Lime's JWT aside).
+    pub fn same_lookup(&self, other: &PanelRequest) -> bool {
+        let who = |r: &PanelRequest| {
+            (
+                r.context.agent.clone(),
+                r.context.conversation_id.clone(),
+                r.context.contact_id.clone(),
+            )
+        };
+        self.keys == other.keys
+            && self.chosen == other.chosen
+            && self.mentioned == other.mentioned
+            && who(self) == who(other)
+    }
+
     /// Checks what the browser controls beyond the keys; the message is for the agent.
     pub fn validate(&self) -> Result<(), String> {
         use orderpane::references::{MAX_REFERENCES, MAX_REFERENCE_LEN};
@@ -247,6 +279,26 @@ impl PanelRequest {
         }
         Ok(())
     }
+}
+
+/// The order numbers a lookup sends: each once, in the order given, at most `MAX_REFERENCES`.
+pub fn first_mentions(numbers: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    numbers
+        .into_iter()
+        .filter(|n| seen.insert(n.clone()))
+        .take(orderpane::references::MAX_REFERENCES)
+        .collect()
+}
+
+/// The answer to the early lookup: the panel, and the request the server read from the
+/// host's message, which the page compares with its own before adopting the panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlyAnswer {
+    /// What the server looked up (as [`PanelRequest::for_context`] reads the message).
+    pub request: PanelRequest,
+    /// The panel for it.
+    pub panel: Panel,
 }
 
 /// A failure an agent can read. Database details never travel in it: they are logged.
@@ -319,54 +371,32 @@ fn answer_as_bad_request() -> bool {
 /// newest orders. One round trip for the whole panel; audited.
 #[server(prefix = "/api", endpoint = "panel", input = Json)]
 pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
-    use crate::{customer_search::HelpdeskContact, queries};
-
     let (session, pool) = server::authorize(&request.context.session)?;
-    if let Err(problem) = request.validate() {
-        return server::fail(PanelError::BadRequest(problem));
-    }
-    let asker = server::verified_context(&session, &request.context).await?;
-    // With the helpdesk's API, the keys and the mentioned orders are the helpdesk's too:
-    // the browser's word would open any customer or order.
-    let (keys, mentioned) = match &asker.helpdesk {
-        Some(helpdesk) => (
-            helpdesk
-                .contact
-                .lookup_keys(session.install.customer_field.as_deref()),
-            orderpane::references::mentioned_numbers(&helpdesk.transcript),
-        ),
-        None => (request.keys.clone(), request.mentioned.clone()),
+    server::panel_for(&session, &pool, &request).await
+}
+
+/// The page's first lookup, started by the inline boot script as soon as a Chatwoot-family
+/// host posts its context: `message` is that post as it arrived. The server reads it with
+/// the same parser the page uses ([`PanelRequest::for_context`]), so the lookup runs while
+/// the wasm is still loading; the page adopts the answer if it would have asked the same.
+/// Checked, limited and audited exactly like [`load_panel`].
+#[server(prefix = "/api", endpoint = "panel/early", input = Json)]
+pub async fn early_panel(
+    session: SessionProof,
+    message: String,
+) -> Result<EarlyAnswer, PanelError> {
+    use orderpane::host::{parse_message, HostEvent};
+
+    let (checked, pool) = server::authorize(&session)?;
+    let Ok(HostEvent::AppContext(host)) = parse_message(&message) else {
+        return server::fail(PanelError::BadRequest(
+            "the early lookup needs the host's appContext message".into(),
+        ));
     };
-    let keys = crate::phone::with_default_region(keys, session.install.phone_region.as_deref());
-    if keys.is_empty() {
-        return server::fail(PanelError::NoContactKeys);
-    }
-    // The customer an agent linked to this contact (customer search) is found by its id.
-    let linked_to = asker
-        .contact_id
-        .as_deref()
-        .map(|contact_id| HelpdeskContact {
-            install: &session.install.name,
-            contact_id,
-        });
-    let chosen = request.chosen.as_deref();
-    let lookup = queries::panel(&pool, &keys, linked_to, chosen, &mentioned);
-    let mut panel = match lookup.await {
-        Ok(panel) => panel,
-        Err(error) => {
-            tracing::error!(%error, "panel lookup failed");
-            return server::fail(PanelError::DatabaseUnavailable);
-        }
-    };
-    panel.verified = asker.verified;
-    panel.live = server::live_ticket(&session, &panel, &asker);
-    let shown = panel.matches.iter().map(|m| m.id);
-    let customers = shown.chain(panel.mentioned.iter().map(|m| m.customer_id));
-    let event = asker
-        .audit_event(&session, "panel.lookup", customers.collect())
-        .await;
-    server::record(&pool, &event).await?;
-    Ok(panel)
+    let customer_field = checked.install.customer_field.as_deref();
+    let request = PanelRequest::for_context(session, &host, customer_field);
+    let panel = server::panel_for(&checked, &pool, &request).await?;
+    Ok(EarlyAnswer { request, panel })
 }
 
 /// What the panel asks for the next page of a customer's orders.
@@ -444,3 +474,61 @@ pub async fn renew_session(session: SessionProof) -> Result<String, PanelError> 
 /// The checks and plumbing every server function shares (also `crate::customer_search`'s).
 #[cfg(feature = "ssr")]
 pub(crate) mod server;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orderpane::host::{parse_message, HostEvent};
+
+    fn proof(token: &str) -> SessionProof {
+        SessionProof {
+            install: "demo".into(),
+            token: token.into(),
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_boot_script_posts_to_the_early_lookup() {
+        use server_fn::ServerFn;
+        let path = <EarlyPanel as ServerFn>::PATH;
+        assert_eq!(path, "/api/panel/early");
+        assert!(crate::INBOX_SCRIPT.contains(&format!("fetch('{path}'")));
+    }
+
+    #[test]
+    fn the_early_request_is_the_pages_first_request() {
+        let message = r#"{"event":"appContext","data":{
+            "contact":{"id":55,"email":" Jane@Example.com ","identifier":"C-1001"},
+            "conversation":{"id":101,"messages":[
+                {"content":"Where are orders 1004 and 1004 and INV-1010?","message_type":0}]},
+            "currentAgent":{"id":7,"name":"Sam Agent"}}}"#;
+        let Ok(HostEvent::AppContext(host)) = parse_message(message) else {
+            panic!("an appContext");
+        };
+        let request = PanelRequest::for_context(proof("a"), &host, None);
+        assert_eq!(request.mentioned, ["1004", "INV-1010"]);
+        assert_eq!(request.context.conversation_id.as_deref(), Some("101"));
+        assert_eq!(request.context.contact_id.as_deref(), Some("55"));
+        // Another token is the same lookup; another choice or contact is not.
+        let same = PanelRequest::for_context(proof("b"), &host, None);
+        assert!(request.same_lookup(&same));
+        let chosen = PanelRequest {
+            chosen: Some("C-1004".into()),
+            ..same.clone()
+        };
+        assert!(!request.same_lookup(&chosen));
+        let mut elsewhere = same;
+        elsewhere.context.contact_id = Some("56".into());
+        assert!(!request.same_lookup(&elsewhere));
+    }
+
+    #[test]
+    fn mentions_are_sent_once_each_and_at_most_the_limit() {
+        let many = (0..100).map(|n| format!("{}", 1000 + n % 40));
+        let sent = first_mentions(many);
+        assert_eq!(sent.len(), orderpane::references::MAX_REFERENCES.min(40));
+        assert_eq!(sent[0], "1000");
+        assert_eq!(sent[1], "1001");
+    }
+}

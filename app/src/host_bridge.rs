@@ -55,6 +55,20 @@ impl HostBridge {
     }
 }
 
+/// The answer to the lookup the inline boot script started when the host's context arrived
+/// (see [`crate::INBOX_SCRIPT`] and [`crate::api::early_panel`]), once: later calls, pages
+/// without one, and failed early lookups give `None`, and the page asks the usual way.
+pub async fn early_answer() -> Option<crate::api::EarlyAnswer> {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::early_answer().await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 /// Starts listening to the host. Always empty while rendering on the server: hosts only talk
 /// to the browser.
 pub fn use_host_bridge() -> HostBridge {
@@ -117,6 +131,24 @@ mod browser {
                 }
             }
         });
+    }
+
+    /// Takes the boot script's early lookup (a promise of the answer's text, or of null) and
+    /// leaves `null` in its place, so it is used once and the script starts no other.
+    pub(super) async fn early_answer() -> Option<crate::api::EarlyAnswer> {
+        let key = JsValue::from_str("__orderpaneEarly");
+        let window = window();
+        let pending = js_sys::Reflect::get(&window, &key).ok()?;
+        let _ = js_sys::Reflect::set(&window, &key, &JsValue::NULL);
+        let promise = pending.dyn_into::<js_sys::Promise>().ok()?;
+        let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+        match serde_json::from_str(&text.as_string()?) {
+            Ok(answer) => Some(answer),
+            Err(error) => {
+                debug(&format!("ignored the early lookup's answer: {error}"));
+                None
+            }
+        }
     }
 
     /// Takes what the inbox script collected and stops it collecting more.

@@ -63,14 +63,27 @@ pub mod trust;
 /// The page's session as the browser holds it: install name and signed token.
 pub mod page_session;
 
-/// The script that runs before anything else on the page and keeps every `message` event
-/// until the wasm has started (the host bridge then checks each one's window and origin).
+/// The script that runs before anything else on the page. It keeps every `message` event
+/// until the wasm has started (the host bridge then checks each one's window and origin), and
+/// starts the panel's first lookup as soon as a Chatwoot-family context arrives.
 ///
 /// Chatwoot posts its appContext once, on the iframe's `load` event, which usually fires
-/// before the wasm has been fetched and instantiated. Without this inbox that first context
-/// would be lost. [`host_bridge`] drains it on hydration.
-pub const INBOX_SCRIPT: &str = "(function(w){var q=[];w.__orderpaneInbox=q;\
-w.addEventListener('message',function(e){if(w.__orderpaneInbox===q)q.push(e)})})(window)";
+/// before the wasm has been compiled and started. Without this inbox that first context would
+/// be lost; [`host_bridge`] drains it on hydration. The same message, if it comes from the
+/// parent window on the install's host origin (read from the session's `<meta>` tags), goes
+/// to [`api::early_panel`] at once, so the lookup overlaps the wasm's start instead of
+/// queueing behind it; the page adopts the answer ([`host_bridge::early_answer`]) when its
+/// own first request would be the same. Lime Connect talks only after the page says `ready`,
+/// so it has no early lookup.
+pub const INBOX_SCRIPT: &str = "(function(w,d){var q=[];w.__orderpaneInbox=q;\
+function m(n){var e=d.querySelector('meta[name=\"orderpane-'+n+'\"]');return e?e.content:''}\
+w.addEventListener('message',function(e){if(w.__orderpaneInbox!==q)return;q.push(e);\
+if(w.__orderpaneEarly!==undefined||e.source!==w.parent||e.source===w||\
+e.origin!==m('host-origin')||typeof e.data!=='string'||e.data.indexOf('\"appContext\"')<0)\
+return;w.__orderpaneEarly=fetch('/api/panel/early',{method:'POST',\
+headers:{'content-type':'application/json'},body:JSON.stringify({session:\
+{install:m('install'),token:m('session')},message:e.data})}).then(function(r){\
+return r.ok?r.text():null},function(){return null})})})(window,document)";
 
 /// The whole HTML document, rendered on the server for every page request.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -96,3 +96,21 @@ pub fn from_document() -> Option<ClientSession> {
     #[cfg(not(feature = "hydrate"))]
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inline boot script reads the session and host origin from these tags by name.
+    #[test]
+    fn the_boot_script_reads_the_session_tags_by_their_names() {
+        for name in [INSTALL_META, TOKEN_META, HOST_ORIGIN_META] {
+            let short = name.strip_prefix("orderpane-").expect("prefixed");
+            assert!(
+                crate::INBOX_SCRIPT.contains(&format!("m('{short}')")),
+                "the boot script reads <meta name={name}>"
+            );
+        }
+        assert!(crate::INBOX_SCRIPT.contains(r#"meta[name="orderpane-'+n+'"]"#));
+    }
+}

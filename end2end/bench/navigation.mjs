@@ -60,6 +60,8 @@ async function frameTimings(page) {
       wasm_transfer_bytes: wasm ? wasm.transferSize : null,
       panel_call_start_ms: panel ? panel.startTime : null,
       panel_call_end_ms: panel ? panel.responseEnd : null,
+      // /api/panel/early when the boot script's lookup was adopted, /api/panel otherwise.
+      panel_call: panel ? new URL(panel.name).pathname : null,
     };
   });
 }
@@ -129,7 +131,8 @@ try {
     console.log(
       `navigation ${kind} (median of ${runs}): first order row ${fmt(s.first_order_row_ms)}` +
         ` (document ${fmt(s.document_ms)}, wasm ${fmt(s.wasm_loaded_ms)},` +
-        ` panel call ${fmt(s.panel_call_start_ms)}–${fmt(s.panel_call_end_ms)})`,
+        ` panel call ${fmt(s.panel_call_start_ms)}–${fmt(s.panel_call_end_ms)},` +
+        ` ${result[`${kind}_samples`][0].panel_call ?? "no call"})`,
     );
   }
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));

@@ -37,6 +37,36 @@ test("the appContext posted at iframe load, before the wasm runs, is not lost", 
   expect(log).not.toContain("fetch-info");
 });
 
+test("the first lookup runs while the wasm loads, and the page adopts its answer", async ({ page }) => {
+  const calls: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith("/api/")) calls.push(path);
+  });
+  // Hold the wasm back: the lookup must not wait for it.
+  let lookedUpBeforeTheWasm = false;
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    lookedUpBeforeTheWasm = calls.includes("/api/panel/early");
+    await route.continue();
+  });
+  const app = await openConversation(page, 104);
+  await expectCustomer(app, "Kenji Sato");
+  expect(lookedUpBeforeTheWasm).toBe(true);
+  expect(calls.filter((path) => path === "/api/panel/early")).toHaveLength(1);
+  expect(calls).not.toContain("/api/panel");
+
+  // A page that would ask otherwise (the agent chose among several before) asks itself.
+  const several = await openConversation(page, 103);
+  await several.locator('.candidates li[data-customer="C-1004"]').getByRole("button").click();
+  await expectCustomer(several, "Lena Fischer (old account)");
+  calls.length = 0;
+  await page.reload();
+  await expectCustomer(several, "Lena Fischer (old account)");
+  expect(calls).toContain("/api/panel/early");
+  expect(calls).toContain("/api/panel");
+});
+
 test("when the host sends nothing at load, the app asks with fetch-info and the host answers", async ({ page }) => {
   const app = await openConversation(page, 101, { "silent-load": "1" });
   await expectCustomer(app, "Jane Doe");

@@ -460,3 +460,54 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(text(response).await.contains("not one Orderpane gave"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_early_lookup_reads_the_hosts_message_like_the_page(pool: PgPool) {
+    demo(&pool).await;
+    let app = TestApp::new(pool.clone(), "early-lookup");
+    let session = app.session();
+    // Chatwoot's appContext, as the boot script forwards it: the post's own string.
+    let message = json!({"event": "appContext", "data": {
+        "contact": {"id": 55, "email": "JANE@example.com"},
+        "conversation": {"id": 101, "messages": [
+            {"content": "Is order 1004 on its way?", "message_type": 0}]},
+        "currentAgent": {"id": 7, "name": "Sam Agent"}}})
+    .to_string();
+    let early = |message: &str| {
+        post_json(
+            "/api/panel/early",
+            json!({"session": session, "message": message}),
+        )
+    };
+    let response = app.send(early(&message)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: app::api::EarlyAnswer = serde_json::from_str(&text(response).await).expect("JSON");
+    assert_eq!(answer.panel.customer.expect("Jane").name, "Jane Doe");
+    assert_eq!(answer.request.mentioned, ["1004"]);
+    assert_eq!(answer.request.context.contact_id.as_deref(), Some("55"));
+    assert!(
+        answer.panel.live.is_some(),
+        "a push ticket, as for the page's lookup"
+    );
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_events where action = 'panel.lookup'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert_eq!(audited, 1, "audited like the page's own lookup");
+
+    // Anything but a host context is refused in words, and a bad session as ever.
+    for not_a_context in [
+        r#"{"event":"somethingElse"}"#,
+        "not json",
+        r#"{"name":"ready"}"#,
+    ] {
+        let response = app.send(early(not_a_context)).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(text(response).await.contains("appContext"));
+    }
+    let forged = json!({"session": {"install": session.install, "token": "forged"},
+                        "message": message});
+    let response = app.send(post_json("/api/panel/early", forged)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}

@@ -8,7 +8,7 @@ use leptos_axum::ResponseOptions;
 use orderpane::host::{Agent, HostContext};
 use server_fn::http_export::StatusCode;
 
-use super::{AgentContext, PanelError};
+use super::{AgentContext, Panel, PanelError, PanelRequest};
 use crate::audit::{self, AuditEvent};
 use crate::host_api::HostApiError;
 use crate::page_session::SessionProof;
@@ -158,6 +158,65 @@ pub(crate) async fn record(pool: &sqlx::PgPool, event: &AuditEvent<'_>) -> Resul
             fail(PanelError::DatabaseUnavailable)
         }
     }
+}
+
+/// The panel for `request` in `session`: who asks is checked ([`verified_context`]), the
+/// customers are looked up in one go, a push ticket is signed, and the lookup is audited.
+/// Both [`super::load_panel`] and [`super::early_panel`] answer with it.
+pub(crate) async fn panel_for(
+    session: &Session,
+    pool: &sqlx::PgPool,
+    request: &PanelRequest,
+) -> Result<Panel, PanelError> {
+    use crate::{customer_search::HelpdeskContact, queries};
+
+    if let Err(problem) = request.validate() {
+        return fail(PanelError::BadRequest(problem));
+    }
+    let asker = verified_context(session, &request.context).await?;
+    // With the helpdesk's API, the keys and the mentioned orders are the helpdesk's too:
+    // the browser's word would open any customer or order.
+    let (keys, mentioned) = match &asker.helpdesk {
+        Some(helpdesk) => (
+            helpdesk
+                .contact
+                .lookup_keys(session.install.customer_field.as_deref()),
+            super::first_mentions(orderpane::references::mentioned_numbers(
+                &helpdesk.transcript,
+            )),
+        ),
+        None => (request.keys.clone(), request.mentioned.clone()),
+    };
+    let keys = crate::phone::with_default_region(keys, session.install.phone_region.as_deref());
+    if keys.is_empty() {
+        return fail(PanelError::NoContactKeys);
+    }
+    // The customer an agent linked to this contact (customer search) is found by its id.
+    let linked_to = asker
+        .contact_id
+        .as_deref()
+        .map(|contact_id| HelpdeskContact {
+            install: &session.install.name,
+            contact_id,
+        });
+    let chosen = request.chosen.as_deref();
+    let lookup = queries::panel(pool, &keys, linked_to, chosen, &mentioned);
+    let mut panel = match lookup.await {
+        Ok(panel) => panel,
+        Err(error) => {
+            tracing::error!(%error, "panel lookup failed");
+            return fail(PanelError::DatabaseUnavailable);
+        }
+    };
+    panel.verified = asker.verified;
+    panel.live = live_ticket(session, &panel, &asker);
+    let shown = panel.matches.iter().map(|m| m.id);
+    let customers = shown.chain(panel.mentioned.iter().map(|m| m.customer_id));
+    let event = asker
+        .audit_event(session, "panel.lookup", customers.collect())
+        .await;
+    record(pool, &event).await?;
+    Ok(panel)
 }
 
 /// The push ticket for a panel: its customers, its conversation and contact. `None` (no

@@ -9,7 +9,9 @@ use orderpane::{
     references::mentioned_numbers,
 };
 
-use crate::api::{load_panel, renew_session, AgentContext, Panel, PanelError, PanelRequest};
+use crate::api::{
+    first_mentions, load_panel, renew_session, AgentContext, Panel, PanelError, PanelRequest,
+};
 use crate::host_bridge::{use_host_bridge, HostBridge};
 use crate::page_session::SessionProof;
 
@@ -183,10 +185,7 @@ fn look_up_on_every_change(
                 numbers.extend(mentioned_numbers(&c.transcript));
             }
         });
-        let mut seen = std::collections::HashSet::new();
-        numbers.retain(|n| seen.insert(n.clone()));
-        numbers.truncate(orderpane::references::MAX_REFERENCES);
-        numbers
+        first_mentions(numbers)
     });
     let latest_lookup = StoredValue::new(0_u64);
     let (chosen, proof) = (actions.chosen, actions.proof);
@@ -236,7 +235,13 @@ fn look_up_on_every_change(
             panel.set(None);
         }
         leptos::task::spawn_local(async move {
-            let result = load_panel(request).await;
+            // The boot script may have looked this context up while the wasm loaded: adopt
+            // its answer when it asked for the same panel.
+            let early = crate::host_bridge::early_answer().await;
+            let result = match early.filter(|early| early.request.same_lookup(&request)) {
+                Some(early) => Ok(early.panel),
+                None => load_panel(request).await,
+            };
             if latest_lookup.get_value() != lookup {
                 return;
             }
