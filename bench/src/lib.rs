@@ -1,4 +1,5 @@
-//! What the measuring commands share: percentiles, and how busy other work kept the machine.
+//! What the measuring commands share: the load levels they run, opening a page session as a
+//! helpdesk frame does, percentiles, and how busy other work kept the machine.
 
 use std::time::Duration;
 
@@ -116,4 +117,53 @@ fn process_ticks(pid: u32) -> Option<(u32, u64)> {
     let ppid = u32::try_from(number(1)?).ok()?;
     let ticks = number(11)? + number(12)? + number(13)? + number(14)?;
     Some((ppid, ticks))
+}
+
+/// The load levels of a lookup measurement, shared by the HTTP load (`panel_load`) and its
+/// straight-SQL reference (`sql_reference`) so that both measure the same thing.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Levels {
+    /// How many customers the store has (customer g's email is c<g>@bench.example).
+    #[arg(long)]
+    pub customers: u64,
+    /// A name for the store in the output.
+    #[arg(long)]
+    pub label: String,
+    /// Concurrent clients, one measurement each.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    pub concurrency: Vec<usize>,
+    /// Seconds measured per level.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Seconds of unmeasured load before each level.
+    #[arg(long, default_value_t = 3)]
+    pub warmup: u64,
+}
+
+/// Loads the panel page of `install` at `url` as a helpdesk frame does (with the install's
+/// `key`) and returns the session token the server wrote into it.
+pub async fn open_session(
+    client: &reqwest::Client,
+    url: &str,
+    install: &str,
+    key: &str,
+) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let page = client
+        .get(format!("{url}/?install={install}&key={key}"))
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    meta(&page, "orderpane-session").context("the page has no session")
+}
+
+/// The `content` of the page's `<meta name="…">`.
+fn meta(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let rest = &page[at..];
+    let start = rest.find("content=\"")? + "content=\"".len();
+    let end = rest[start..].find('"')?;
+    Some(rest[start..start + end].to_owned())
 }

@@ -30,6 +30,28 @@ test("a status change made in Postgres shows in the open panel within a second",
   await expect(order).toContainText("delivered", { timeout: 1_000 });
 });
 
+test("the pages of orders an agent opened stay open when a live change rebuilds the panel", async ({ page }) => {
+  const marco = await openConversation(page, 109);
+  await expectCustomer(marco, "Marco Rossi");
+  await expect(marco.locator("main[data-live=open]")).toBeVisible();
+  const rows = marco.locator(HISTORY_ROWS);
+  await marco.locator("button.more").click();
+  await expect(rows).toHaveCount(40);
+  await marco.locator("button.more").click();
+  await expect(rows).toHaveCount(45);
+  // His oldest order, on the last page, changes: the panel is rebuilt and shows it.
+  const oldest = marco.locator(`${HISTORY_ROWS}[data-order="1014"]`);
+  try {
+    sql("update orders set status = 'cancelled' where number = '1014'");
+    await expect(oldest).toContainText("cancelled", { timeout: 2_000 });
+    await expect(rows).toHaveCount(45);
+  } finally {
+    sql("update orders set status = 'delivered' where number = '1014'");
+  }
+  await expect(oldest).toContainText("delivered", { timeout: 2_000 });
+  await expect(rows).toHaveCount(45);
+});
+
 test("a message from the helpdesk socket that names another order pins it, and a status change shows", async ({ page }) => {
   const app = await openConversation(page, 101);
   await expectCustomer(app, "Jane Doe");

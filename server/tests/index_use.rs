@@ -80,6 +80,21 @@ async fn statistics(pool: &PgPool, sql: &str, names: &[&str]) -> Vec<(String, i6
         .expect("statistics")
 }
 
+/// One connection to the demo store on which the planner takes any usable index over a
+/// sequential scan (so a scan it still makes means there was no index to use), and whose
+/// statistics therefore see every query of the test.
+async fn demo_store_without_seqscans(pool: PgPoolOptions, connect: PgConnectOptions) -> PgPool {
+    let pool = pool
+        .max_connections(1)
+        .connect_with(connect.options([("enable_seqscan", "off")]))
+        .await
+        .expect("pool");
+    assert!(server::demo_data::load_if_empty(&pool)
+        .await
+        .expect("demo data"));
+    pool
+}
+
 /// The tables (or indexes) scanned between two readings.
 fn scanned(before: &[(String, i64)], after: &[(String, i64)]) -> Vec<String> {
     after
@@ -95,14 +110,7 @@ fn scanned(before: &[(String, i64)], after: &[(String, i64)]) -> Vec<String> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnectOptions) {
-    let pool = pool
-        .max_connections(1)
-        .connect_with(connect.options([("enable_seqscan", "off")]))
-        .await
-        .expect("pool");
-    assert!(server::demo_data::load_if_empty(&pool)
-        .await
-        .expect("demo data"));
+    let pool = demo_store_without_seqscans(pool, connect).await;
     let keys = |id: Option<&str>, email: Option<&str>, phone: Option<&str>| {
         ContactKeys::from_raw(id, email, phone)
     };
@@ -198,14 +206,7 @@ const SEARCH_INDEXES: &[&str] = &[
 async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgConnectOptions) {
     use app::customer_search::{HelpdeskContact, SearchTerms};
 
-    let pool = pool
-        .max_connections(1)
-        .connect_with(connect.options([("enable_seqscan", "off")]))
-        .await
-        .expect("pool");
-    assert!(server::demo_data::load_if_empty(&pool)
-        .await
-        .expect("demo data"));
+    let pool = demo_store_without_seqscans(pool, connect).await;
     let link = "insert into contact_links (install, contact_id, customer_id) \
                 select 'test', '16', id from customers where reference = 'C-1002'";
     sqlx::query(link).execute(&pool).await.expect("a link");

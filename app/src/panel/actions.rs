@@ -38,6 +38,9 @@ pub struct PanelActions {
     pub reload: Trigger,
     /// The page's session proof, its token renewed in place while the page stays open.
     pub proof: StoredValue<Option<crate::page_session::SessionProof>>,
+    /// How many more pages of orders the agent opened, and for which customer: a panel
+    /// rebuilt by a live update opens as many again, so the agent's place is kept.
+    pub order_pages: StoredValue<Option<(i64, usize)>>,
 }
 
 impl PanelActions {
@@ -51,6 +54,7 @@ impl PanelActions {
             copied: RwSignal::new(None),
             reload: Trigger::new(),
             proof: StoredValue::new(None),
+            order_pages: StoredValue::new(None),
         }
     }
 

@@ -4,158 +4,89 @@
 use std::collections::HashMap;
 
 use orderpane::money::Money;
-use sqlx::PgPool;
+use sqlx::{types::Json, PgPool};
 
 use crate::billing::{
     Billing, Invoice, MonthTotal, Payment, Refund, Subscription, Summary, BILLING_LIST_LEN,
     CHART_MONTHS,
 };
 
-/// The customer's invoices, payments, refunds and subscriptions, newest first.
+/// The customer's invoices, payments, refunds and subscriptions, at most
+/// [`BILLING_LIST_LEN`] of each, newest first (running subscriptions first, in SQL so that the
+/// limit never drops one). One statement, one round trip: each list is an index probe by
+/// customer, built as JSON in the shape of the `crate::billing` types (unknown keys, such as
+/// the sort keys, are ignored when it is read).
 pub async fn billing(pool: &PgPool, customer_id: i64) -> sqlx::Result<Billing> {
-    let (invoices, payments, refunds, subscriptions) = tokio::try_join!(
-        invoices(pool, customer_id),
-        payments(pool, customer_id),
-        refunds(pool, customer_id),
-        subscriptions(pool, customer_id),
-    )?;
+    let row = sqlx::query!(
+        r#"
+        select
+          (select coalesce(json_agg(l order by l.issued_at desc, l.id desc), '[]')
+             from (select i.id, i.issued_at, i.number, o.number as order_number, i.status,
+                          to_char(i.issued_at at time zone 'UTC', 'YYYY-MM-DD') as issued_on,
+                          to_char(i.due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on,
+                          json_build_object('minor', i.amount_due_minor,
+                                            'currency', i.currency) as amount_due,
+                          json_build_object('minor', i.amount_paid_minor,
+                                            'currency', i.currency) as amount_paid,
+                          i.pdf_url,
+                          (i.status = 'open' and i.due_at < now()) is true as overdue
+                     from invoices i
+                     left join orders o on o.id = i.order_id
+                    where i.customer_id = $1
+                    order by i.issued_at desc, i.id desc
+                    limit $2) l) as "invoices!: Json<Vec<Invoice>>",
+          (select coalesce(json_agg(l order by l.attempted_at desc, l.id desc), '[]')
+             from (select p.id, p.attempted_at,
+                          to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as attempted_on,
+                          json_build_object('minor', p.amount_minor,
+                                            'currency', p.currency) as amount,
+                          p.method, p.card_brand, p.card_last4, p.status, p.failure_reason,
+                          o.number as order_number, i.number as invoice_number
+                     from payments p
+                     left join orders o on o.id = p.order_id
+                     left join invoices i on i.id = p.invoice_id
+                    where p.customer_id = $1
+                    order by p.attempted_at desc, p.id desc
+                    limit $2) l) as "payments!: Json<Vec<Payment>>",
+          (select coalesce(json_agg(l order by l.refunded_at desc, l.id desc), '[]')
+             from (select r.id, r.refunded_at,
+                          to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on,
+                          json_build_object('minor', r.amount_minor,
+                                            'currency', r.currency) as amount,
+                          r.reason, r.status, o.number as order_number
+                     from refunds r
+                     left join orders o on o.id = r.order_id
+                    where r.customer_id = $1
+                    order by r.refunded_at desc, r.id desc
+                    limit $2) l) as "refunds!: Json<Vec<Refund>>",
+          (select coalesce(json_agg(l order by l.running desc, l.started_at desc, l.id desc),
+                           '[]')
+             from (select id, started_at, status in ('trialing', 'active', 'past_due') as running,
+                          plan, status, billing_interval as interval,
+                          json_build_object('minor', amount_minor, 'currency', currency) as amount,
+                          to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as started_on,
+                          -- A cancelled plan does not renew, whatever its last period said.
+                          case when status <> 'cancelled'
+                               then to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD')
+                          end as renews_on,
+                          to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
+                     from subscriptions
+                    where customer_id = $1
+                    order by status in ('trialing', 'active', 'past_due') desc,
+                             started_at desc, id desc
+                    limit $2) l) as "subscriptions!: Json<Vec<Subscription>>"
+        "#,
+        customer_id,
+        BILLING_LIST_LEN,
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(Billing {
-        invoices,
-        payments,
-        refunds,
-        subscriptions,
+        invoices: row.invoices.0,
+        payments: row.payments.0,
+        refunds: row.refunds.0,
+        subscriptions: row.subscriptions.0,
     })
-}
-
-async fn invoices(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Invoice>> {
-    let rows = sqlx::query!(
-        r#"
-        select i.number, o.number as "order_number?", i.status, i.currency,
-               i.amount_due_minor, i.amount_paid_minor, i.pdf_url,
-               to_char(i.issued_at at time zone 'UTC', 'YYYY-MM-DD') as "issued_on!",
-               to_char(i.due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on,
-               (i.status = 'open' and i.due_at < now()) is true as "overdue!"
-          from invoices i
-          left join orders o on o.id = i.order_id
-         where i.customer_id = $1
-         order by i.issued_at desc, i.id desc
-         limit $2
-        "#,
-        customer_id,
-        BILLING_LIST_LEN,
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Invoice {
-            number: row.number,
-            order_number: row.order_number,
-            status: row.status,
-            issued_on: row.issued_on,
-            due_on: row.due_on,
-            amount_due: Money::new(row.amount_due_minor, row.currency.clone()),
-            amount_paid: Money::new(row.amount_paid_minor, row.currency),
-            pdf_url: row.pdf_url,
-            overdue: row.overdue,
-        })
-        .collect())
-}
-
-async fn payments(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Payment>> {
-    let rows = sqlx::query!(
-        r#"
-        select p.currency, p.amount_minor, p.method, p.card_brand, p.card_last4, p.status,
-               p.failure_reason, o.number as "order_number?", i.number as "invoice_number?",
-               to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as "attempted_on!"
-          from payments p
-          left join orders o on o.id = p.order_id
-          left join invoices i on i.id = p.invoice_id
-         where p.customer_id = $1
-         order by p.attempted_at desc, p.id desc
-         limit $2
-        "#,
-        customer_id,
-        BILLING_LIST_LEN,
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Payment {
-            attempted_on: row.attempted_on,
-            amount: Money::new(row.amount_minor, row.currency),
-            method: row.method,
-            card_brand: row.card_brand,
-            card_last4: row.card_last4,
-            status: row.status,
-            failure_reason: row.failure_reason,
-            order_number: row.order_number,
-            invoice_number: row.invoice_number,
-        })
-        .collect())
-}
-
-async fn refunds(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Refund>> {
-    let rows = sqlx::query!(
-        r#"
-        select r.currency, r.amount_minor, r.reason, r.status, o.number as "order_number?",
-               to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as "refunded_on!"
-          from refunds r
-          left join orders o on o.id = r.order_id
-         where r.customer_id = $1
-         order by r.refunded_at desc, r.id desc
-         limit $2
-        "#,
-        customer_id,
-        BILLING_LIST_LEN,
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Refund {
-            refunded_on: row.refunded_on,
-            amount: Money::new(row.amount_minor, row.currency),
-            reason: row.reason,
-            status: row.status,
-            order_number: row.order_number,
-        })
-        .collect())
-}
-
-async fn subscriptions(pool: &PgPool, customer_id: i64) -> sqlx::Result<Vec<Subscription>> {
-    let rows = sqlx::query!(
-        r#"
-        select plan, status, currency, amount_minor, billing_interval,
-               to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as "started_on!",
-               to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD') as renews_on,
-               to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
-          from subscriptions
-         where customer_id = $1
-         order by status in ('trialing', 'active', 'past_due') desc, started_at desc, id desc
-         limit $2
-        "#,
-        customer_id,
-        BILLING_LIST_LEN,
-    )
-    .fetch_all(pool)
-    .await?;
-    // Running plans first (in SQL, so that the limit never drops one), each group newest first.
-    let subscriptions: Vec<Subscription> = rows
-        .into_iter()
-        .map(|row| Subscription {
-            plan: row.plan,
-            amount: Money::new(row.amount_minor, row.currency),
-            interval: row.billing_interval,
-            started_on: row.started_on,
-            // A cancelled plan does not renew, whatever its last period said.
-            renews_on: row.renews_on.filter(|_| row.status != "cancelled"),
-            ends_on: row.ends_on,
-            status: row.status,
-        })
-        .collect();
-    Ok(subscriptions)
 }
 
 /// The customer's totals and monthly spending: one statement, each part an index probe by

@@ -20,7 +20,7 @@ use std::{
 };
 
 use anyhow::{bail, Context};
-use bench::{millis, percentile, CpuSample};
+use bench::{millis, open_session, percentile, CpuSample, Levels};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -34,21 +34,9 @@ struct Args {
     /// That install's key (its secret).
     #[arg(long)]
     key: String,
-    /// How many customers the store has (customer g's email is c<g>@bench.example).
-    #[arg(long)]
-    customers: u64,
-    /// A name for the store in the output.
-    #[arg(long)]
-    label: String,
-    /// Concurrent clients, one measurement each.
-    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
-    concurrency: Vec<usize>,
-    /// Seconds measured per level.
-    #[arg(long, default_value_t = 10)]
-    seconds: u64,
-    /// Seconds of unmeasured load before each level.
-    #[arg(long, default_value_t = 3)]
-    warmup: u64,
+    /// The store and the load levels.
+    #[command(flatten)]
+    levels: Levels,
     /// Page sessions to spread calls over (each may make 10 calls a second).
     #[arg(long, default_value_t = 1000)]
     sessions: usize,
@@ -92,13 +80,13 @@ struct Load {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    if args.customers == 0 || args.sessions == 0 || args.addresses == 0 {
+    if args.levels.customers == 0 || args.sessions == 0 || args.addresses == 0 {
         bail!("--customers, --sessions and --addresses must be at least 1");
     }
     if args.addresses > 250 * 250 {
         bail!("--addresses can be at most 62,500");
     }
-    if args.concurrency.contains(&0) {
+    if args.levels.concurrency.contains(&0) {
         bail!("--concurrency levels must be at least 1");
     }
     let clients = (0..args.addresses)
@@ -114,9 +102,14 @@ async fn main() -> anyhow::Result<()> {
     // Page loads are not rate-limited; open the sessions a few at a time.
     let mut tokens = Vec::with_capacity(args.sessions);
     for batch in (0..args.sessions).collect::<Vec<_>>().chunks(16) {
-        let opening = batch
-            .iter()
-            .map(|i| open_session(&clients[i % clients.len()], &args));
+        let opening = batch.iter().map(|i| {
+            open_session(
+                &clients[i % clients.len()],
+                &args.url,
+                &args.install,
+                &args.key,
+            )
+        });
         for token in futures_util::future::join_all(opening).await {
             tokens.push(token?);
         }
@@ -133,18 +126,28 @@ async fn main() -> anyhow::Result<()> {
     if !matches!(call(&load, 1, true).await?, Answer::Panel(true)) {
         bail!(
             "customer 1 of {} was not found: is the server using the seeded store?",
-            load.args.label
+            load.args.levels.label
         );
     }
 
     let mut levels = Vec::new();
-    for &concurrency in &load.args.concurrency {
-        run(&load, concurrency, Duration::from_secs(load.args.warmup)).await;
+    for &concurrency in &load.args.levels.concurrency {
+        run(
+            &load,
+            concurrency,
+            Duration::from_secs(load.args.levels.warmup),
+        )
+        .await;
         load.rejected_429.store(0, Ordering::Relaxed);
         load.other_errors.store(0, Ordering::Relaxed);
         let cpu = CpuSample::take(&load.args.watch_pid);
         let started = Instant::now();
-        let mut latencies = run(&load, concurrency, Duration::from_secs(load.args.seconds)).await;
+        let mut latencies = run(
+            &load,
+            concurrency,
+            Duration::from_secs(load.args.levels.seconds),
+        )
+        .await;
         let seconds = started.elapsed().as_secs_f64();
         let others_cores = cpu
             .zip(CpuSample::take(&load.args.watch_pid))
@@ -164,7 +167,7 @@ async fn main() -> anyhow::Result<()> {
         };
         println!(
             "{} panel lookups, {:>2} clients: {:>7.1} requests/s, median {:>6.2} ms, p99 {:>6.2} ms, {} answered 429, {} other errors, other work {} cores",
-            load.args.label,
+            load.args.levels.label,
             level.concurrency,
             level.requests as f64 / level.seconds,
             level.median_ms,
@@ -178,10 +181,10 @@ async fn main() -> anyhow::Result<()> {
 
     if let Some(path) = &load.args.json {
         let figures = serde_json::json!({
-            "store": load.args.label,
-            "customers": load.args.customers,
-            "seconds_per_level": load.args.seconds,
-            "warmup_seconds": load.args.warmup,
+            "store": load.args.levels.label,
+            "customers": load.args.levels.customers,
+            "seconds_per_level": load.args.levels.seconds,
+            "warmup_seconds": load.args.levels.warmup,
             "sessions": load.tokens.len(),
             "addresses": load.clients.len(),
             "levels": levels.iter().map(|l| serde_json::json!({
@@ -219,7 +222,7 @@ async fn run(load: &Arc<Load>, concurrency: usize, duration: Duration) -> Vec<Du
                     (worker as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ now.as_nanos() as u64;
                 let mut latencies = Vec::new();
                 while Instant::now() < deadline {
-                    let customer = 1 + splitmix(&mut state) % load.args.customers;
+                    let customer = 1 + splitmix(&mut state) % load.args.levels.customers;
                     let started = Instant::now();
                     // Every 500th answer is read in full to check that it found the customer.
                     let check = latencies.len() % 500 == 0;
@@ -287,30 +290,6 @@ async fn call(load: &Load, customer: u64, check: bool) -> anyhow::Result<Answer>
             .as_array()
             .is_some_and(|matches| !matches.is_empty()),
     ))
-}
-
-/// Loads the panel page as a helpdesk frame does and returns its session token.
-async fn open_session(client: &reqwest::Client, args: &Args) -> anyhow::Result<String> {
-    let page = client
-        .get(format!(
-            "{}/?install={}&key={}",
-            args.url, args.install, args.key
-        ))
-        .send()
-        .await?
-        .error_for_status()?
-        .text()
-        .await?;
-    meta(&page, "orderpane-session").context("the page has no session")
-}
-
-/// The `content` of the page's `<meta name="…">`.
-fn meta(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("name=\"{name}\""))?;
-    let rest = &page[at..];
-    let start = rest.find("content=\"")? + "content=\"".len();
-    let end = rest[start..].find('"')?;
-    Some(rest[start..start + end].to_owned())
 }
 
 /// The next number of a SplitMix64 sequence.

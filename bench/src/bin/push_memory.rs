@@ -87,17 +87,7 @@ async fn main() -> anyhow::Result<()> {
 
 /// Opens one push connection as a page does and returns it once the server has answered.
 async fn open(client: &reqwest::Client, args: &Args) -> anyhow::Result<reqwest::Response> {
-    let page = client
-        .get(format!(
-            "{}/?install={}&key={}",
-            args.url, args.install, args.key
-        ))
-        .send()
-        .await?
-        .error_for_status()?
-        .text()
-        .await?;
-    let token = meta(&page, "orderpane-session").context("the page has no session")?;
+    let token = bench::open_session(client, &args.url, &args.install, &args.key).await?;
     let panel: serde_json::Value = client
         .post(format!("{}/api/panel", args.url))
         .json(&serde_json::json!({"request": {
@@ -123,14 +113,6 @@ async fn open(client: &reqwest::Client, args: &Args) -> anyhow::Result<reqwest::
     // The first event (a comment and the retry time) shows the stream is live.
     let _ = tokio::time::timeout(Duration::from_secs(5), response.chunk()).await;
     Ok(response)
-}
-
-fn meta(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("name=\"{name}\""))?;
-    let rest = &page[at..];
-    let start = rest.find("content=\"")? + "content=\"".len();
-    let end = rest[start..].find('"')?;
-    Some(rest[start..start + end].to_owned())
 }
 
 /// The process's resident set size, in KiB.

@@ -15,7 +15,7 @@ use std::{
 };
 
 use anyhow::{bail, Context};
-use bench::{percentile, CpuSample};
+use bench::{percentile, CpuSample, Levels};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -32,21 +32,9 @@ struct Args {
     /// The seeded store's database.
     #[arg(long)]
     database: String,
-    /// How many customers the store has (customer g's email is c<g>@bench.example).
-    #[arg(long)]
-    customers: u64,
-    /// A name for the store in the output.
-    #[arg(long)]
-    label: String,
-    /// Concurrent clients, one measurement each.
-    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
-    concurrency: Vec<usize>,
-    /// Seconds measured per level.
-    #[arg(long, default_value_t = 10)]
-    seconds: u64,
-    /// Seconds of unmeasured load before each level.
-    #[arg(long, default_value_t = 3)]
-    warmup: u64,
+    /// The store and the load levels.
+    #[command(flatten)]
+    levels: Levels,
     /// The pgbench program.
     #[arg(long, default_value = "pgbench")]
     pgbench: PathBuf,
@@ -203,7 +191,7 @@ select plan, status, currency, amount_minor, billing_interval,
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    if args.customers == 0 || args.concurrency.contains(&0) {
+    if args.levels.customers == 0 || args.levels.concurrency.contains(&0) {
         bail!("--customers and the --concurrency levels must be at least 1");
     }
     std::fs::create_dir_all(&args.work_dir)
@@ -212,12 +200,18 @@ fn main() -> anyhow::Result<()> {
     std::fs::write(&script, SCRIPT)?;
 
     let mut levels = Vec::new();
-    for &concurrency in &args.concurrency {
-        pgbench(&args, &script, concurrency, args.warmup, None)?;
+    for &concurrency in &args.levels.concurrency {
+        pgbench(&args, &script, concurrency, args.levels.warmup, None)?;
         let prefix = args.work_dir.join(format!("log_{concurrency}"));
         remove_logs(&args.work_dir)?;
         let cpu = CpuSample::take(&args.watch_pid);
-        let reported_tps = pgbench(&args, &script, concurrency, args.seconds, Some(&prefix))?;
+        let reported_tps = pgbench(
+            &args,
+            &script,
+            concurrency,
+            args.levels.seconds,
+            Some(&prefix),
+        )?;
         let others_cores = cpu
             .zip(CpuSample::take(&args.watch_pid))
             .and_then(|(before, after)| before.others_cores(&after));
@@ -229,7 +223,7 @@ fn main() -> anyhow::Result<()> {
         let mean_ms = latencies.iter().sum::<u64>() as f64 / latencies.len().max(1) as f64 / 1e3;
         println!(
             "{} SQL reference, {:>2} clients: {:>7.1} transactions/s, median {:>6.2} ms, p99 {:>6.2} ms, other work {} cores",
-            args.label,
+            args.levels.label,
             concurrency,
             reported_tps,
             median_ms,
@@ -249,10 +243,10 @@ fn main() -> anyhow::Result<()> {
     remove_logs(&args.work_dir)?;
     if let Some(path) = &args.json {
         let figures = serde_json::json!({
-            "store": args.label,
-            "customers": args.customers,
-            "seconds_per_level": args.seconds,
-            "warmup_seconds": args.warmup,
+            "store": args.levels.label,
+            "customers": args.levels.customers,
+            "seconds_per_level": args.levels.seconds,
+            "warmup_seconds": args.levels.warmup,
             "script": SCRIPT,
             "levels": levels,
         });
@@ -282,7 +276,7 @@ fn pgbench(
         // One thread per core at most: more would only compete with Postgres.
         .args(["--jobs", &concurrency.min(2).to_string()])
         .args(["--time", &seconds.to_string()])
-        .args(["--define", &format!("customers={}", args.customers)])
+        .args(["--define", &format!("customers={}", args.levels.customers)])
         .arg("--file")
         .arg(script);
     if let Some(prefix) = log_prefix {
