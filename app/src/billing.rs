@@ -128,6 +128,26 @@ pub struct Billing {
     pub refunds: Vec<Refund>,
     /// Every subscription, running ones first.
     pub subscriptions: Vec<Subscription>,
+    /// How many there are in all: the lists hold only the newest [`BILLING_LIST_LEN`].
+    #[serde(default)]
+    pub totals: BillingTotals,
+}
+
+/// The customer's whole billing history counted, for the section headings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingTotals {
+    /// Every invoice.
+    pub invoices: i64,
+    /// Open invoices past their due date.
+    pub overdue_invoices: i64,
+    /// Every payment and attempt.
+    pub payments: i64,
+    /// Failed payment attempts.
+    pub failed_payments: i64,
+    /// Every refund.
+    pub refunds: i64,
+    /// Every subscription.
+    pub subscriptions: i64,
 }
 
 /// What one month's orders came to, in the chart's currency.

@@ -49,6 +49,8 @@ test("a customer with many orders in two currencies pages through them", async (
   await expect(more).toHaveCount(0);
   // Newest first across pages: the last row is the oldest order.
   await expect(rows.last()).toHaveAttribute("data-order", "1014");
+  // Billing lists hold the newest twenty and say how many there are in all.
+  await expect(marco.locator("[data-section=invoices] summary")).toContainText("(45, newest 20 shown)");
   const subscriptions = marco.locator("[data-section=subscriptions]");
   await subscriptions.locator("summary").click();
   await expect(subscriptions.locator("[data-status=past_due]")).toContainText("Tea club");

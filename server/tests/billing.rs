@@ -61,6 +61,8 @@ async fn an_unpaid_order_shows_as_open_balance_overdue_invoice_and_failed_paymen
         Some("Card declined: insufficient funds")
     );
     assert_eq!(failed.means(), "Mastercard •••• 4444");
+    let totals = panel.billing.totals;
+    assert_eq!((totals.overdue_invoices, totals.failed_payments), (1, 1));
     assert_eq!(panel.orders[0].payment_state, "payment failed");
     assert_eq!(panel.orders[0].fulfilment, "not shipped");
 }
@@ -154,6 +156,22 @@ async fn subscriptions_list_running_plans_first(pool: PgPool) {
     assert_eq!(cancelled.status, "cancelled");
     assert_eq!(cancelled.renews_on, None, "a cancelled plan does not renew");
     assert!(cancelled.ends_on.is_some());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn billing_lists_hold_the_newest_and_count_them_all(pool: PgPool) {
+    demo(&pool).await;
+    let marco = panel_of(&pool, "C-1007").await.billing;
+    assert_eq!(marco.invoices.len() as i64, app::billing::BILLING_LIST_LEN);
+    // One invoice and one payment per order, and the failed renewal of his tea club.
+    assert_eq!(marco.totals.invoices, 45);
+    assert_eq!(marco.totals.payments, 46);
+    assert_eq!(marco.totals.failed_payments, 1);
+    assert_eq!(marco.totals.subscriptions, 2);
+    assert_eq!(marco.totals.refunds, marco.refunds.len() as i64);
+    let newest = marco.invoices.first().expect("an invoice");
+    let oldest_shown = marco.invoices.last().expect("an invoice");
+    assert!(newest.issued_on >= oldest_shown.issued_on, "newest first");
 }
 
 #[sqlx::test(migrations = "../migrations")]

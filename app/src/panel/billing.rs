@@ -11,12 +11,8 @@ use crate::billing::{Billing, Invoice, Payment, Refund, Subscription};
 #[component]
 pub fn BillingSections(billing: Billing) -> impl IntoView {
     let fmt = Format::current();
-    let overdue = billing.invoices.iter().filter(|i| i.overdue).count();
-    let failed = billing
-        .payments
-        .iter()
-        .filter(|p| p.status == "failed")
-        .count();
+    let totals = billing.totals;
+    let (overdue, failed) = (totals.overdue_invoices, totals.failed_payments);
     let active = billing
         .subscriptions
         .iter()
@@ -33,7 +29,7 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
             <Section
                 name="invoices"
                 title="Invoices"
-                count=billing.invoices.len()
+                count=counted(billing.invoices.len(), totals.invoices)
                 attention=(overdue > 0).then(|| format!("{overdue} overdue"))
             >
                 {invoices}
@@ -41,18 +37,20 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
             <Section
                 name="payments"
                 title="Payments"
-                count=billing.payments.len()
+                count=counted(billing.payments.len(), totals.payments)
                 attention=(failed > 0).then(|| format!("{failed} failed"))
             >
                 {payments}
             </Section>
-            <Section name="refunds" title="Refunds" count=billing.refunds.len() attention=None>
+            <Section name="refunds" title="Refunds" count=counted(billing.refunds.len(), totals.refunds)
+                attention=None
+            >
                 {refunds}
             </Section>
             <Section
                 name="subscriptions"
                 title="Subscriptions"
-                count=billing.subscriptions.len()
+                count=counted(billing.subscriptions.len(), totals.subscriptions)
                 attention=None
                 note=(active > 0).then(|| format!("{active} active"))
             >
@@ -67,7 +65,8 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
 fn Section(
     name: &'static str,
     title: &'static str,
-    count: usize,
+    /// "(3)", or "(134, newest 20 shown)".
+    count: String,
     attention: Option<String>,
     #[prop(default = None)] note: Option<String>,
     children: Children,
@@ -77,7 +76,7 @@ fn Section(
             <summary>
                 <span class="title">{title}</span>
                 " "
-                <span class="muted">{counted(count)}</span>
+                <span class="muted">{count}</span>
                 {attention.map(|text| view! { " " <span class="alert">{text}</span> })}
                 {note.map(|text| view! { " " <span class="muted">{text}</span> })}
             </summary>
@@ -86,12 +85,12 @@ fn Section(
     }
 }
 
-/// "(3)", or "(20+)" when the list is as long as the server sends (there may be more).
-fn counted(count: usize) -> String {
-    if count as i64 >= crate::billing::BILLING_LIST_LEN {
-        format!("({count}+, newest shown)")
+/// "(3)" when every record is shown, "(134, newest 20 shown)" when only the newest are.
+fn counted(shown: usize, total: i64) -> String {
+    if total > shown as i64 {
+        format!("({total}, newest {shown} shown)")
     } else {
-        format!("({count})")
+        format!("({shown})")
     }
 }
 

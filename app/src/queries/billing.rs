@@ -7,12 +7,12 @@ use orderpane::money::Money;
 use sqlx::{types::Json, PgPool};
 
 use crate::billing::{
-    Billing, Invoice, MonthTotal, Payment, Refund, Subscription, Summary, BILLING_LIST_LEN,
-    CHART_MONTHS,
+    Billing, BillingTotals, Invoice, MonthTotal, Payment, Refund, Subscription, Summary,
+    BILLING_LIST_LEN, CHART_MONTHS,
 };
 
 /// The customer's invoices, payments, refunds and subscriptions, at most
-/// [`BILLING_LIST_LEN`] of each, newest first (running subscriptions first, in SQL so that the
+/// [`BILLING_LIST_LEN`] of each with how many there are in all, newest first (running subscriptions first, in SQL so that the
 /// limit never drops one). One statement, one round trip: each list is an index probe by
 /// customer, built as JSON in the shape of the `crate::billing` types (unknown keys, such as
 /// the sort keys, are ignored when it is read).
@@ -74,7 +74,20 @@ pub async fn billing(pool: &PgPool, customer_id: i64) -> sqlx::Result<Billing> {
                     where customer_id = $1
                     order by status in ('trialing', 'active', 'past_due') desc,
                              started_at desc, id desc
-                    limit $2) l) as "subscriptions!: Json<Vec<Subscription>>"
+                    limit $2) l) as "subscriptions!: Json<Vec<Subscription>>",
+          (select json_build_object(
+                    'invoices', count(*),
+                    'overdue_invoices', count(*) filter (where status = 'open' and due_at < now()))
+             from invoices where customer_id = $1)::jsonb
+          || (select json_build_object(
+                    'payments', count(*),
+                    'failed_payments', count(*) filter (where status = 'failed'))
+                from payments where customer_id = $1)::jsonb
+          || (select json_build_object('refunds', count(*))
+                from refunds where customer_id = $1)::jsonb
+          || (select json_build_object('subscriptions', count(*))
+                from subscriptions where customer_id = $1)::jsonb
+            as "totals!: Json<BillingTotals>"
         "#,
         customer_id,
         BILLING_LIST_LEN,
@@ -86,6 +99,7 @@ pub async fn billing(pool: &PgPool, customer_id: i64) -> sqlx::Result<Billing> {
         payments: row.payments.0,
         refunds: row.refunds.0,
         subscriptions: row.subscriptions.0,
+        totals: row.totals.0,
     })
 }
 
