@@ -372,14 +372,15 @@ fn answer_as_bad_request() -> bool {
 #[server(prefix = "/api", endpoint = "panel", input = Json)]
 pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     let (session, pool) = server::authorize(&request.context.session)?;
-    server::panel_for(&session, &pool, &request).await
+    server::panel_for(&session, &pool, &request, "panel.lookup").await
 }
 
 /// The page's first lookup, started by the inline boot script as soon as a Chatwoot-family
 /// host posts its context: `message` is that post as it arrived. The server reads it with
 /// the same parser the page uses ([`PanelRequest::for_context`]), so the lookup runs while
 /// the wasm is still loading; the page adopts the answer if it would have asked the same.
-/// Checked, limited and audited exactly like [`load_panel`].
+/// Checked and limited exactly like [`load_panel`]; audited as `panel.early` (a page that
+/// does not adopt the answer looks up again, audited as `panel.lookup`).
 #[server(prefix = "/api", endpoint = "panel/early", input = Json)]
 pub async fn early_panel(
     session: SessionProof,
@@ -395,7 +396,7 @@ pub async fn early_panel(
     };
     let customer_field = checked.install.customer_field.as_deref();
     let request = PanelRequest::for_context(session, &host, customer_field);
-    let panel = server::panel_for(&checked, &pool, &request).await?;
+    let panel = server::panel_for(&checked, &pool, &request, "panel.early").await?;
     Ok(EarlyAnswer { request, panel })
 }
 
@@ -411,12 +412,23 @@ pub struct MoreOrdersRequest {
     pub customer_id: i64,
     /// Where the page starts: [`Panel::more_orders`] or the previous page's `next`.
     pub after: String,
+    /// How many pages at once, 1 to [`MAX_PAGES_AT_ONCE`]: more than one when a panel that a
+    /// live change rebuilt opens again the pages the agent had open.
+    #[serde(default = "one_page")]
+    pub pages: u8,
+}
+
+/// The most pages of orders one call returns.
+pub const MAX_PAGES_AT_ONCE: u8 = 10;
+
+fn one_page() -> u8 {
+    1
 }
 
 /// One more page of orders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrdersPage {
-    /// Up to [`ORDER_PAGE_SIZE`] orders, newest first.
+    /// Up to [`ORDER_PAGE_SIZE`] orders a page, newest first.
     pub orders: Vec<OrderRow>,
     /// Where the page after this one starts, when there is one.
     pub next: Option<String>,
@@ -436,7 +448,13 @@ pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, Panel
     let Some(watch) = server::ticket_showing(&session, &request.ticket, request.customer_id) else {
         return server::fail(PanelError::Unauthorized);
     };
-    let page = match queries::orders_page(&pool, request.customer_id, Some(after)).await {
+    if !(1..=MAX_PAGES_AT_ONCE).contains(&request.pages) {
+        return server::fail(PanelError::BadRequest(format!(
+            "between 1 and {MAX_PAGES_AT_ONCE} pages of orders can be asked for at once"
+        )));
+    }
+    let len = i64::from(request.pages) * ORDER_PAGE_SIZE;
+    let page = match queries::orders_page(&pool, request.customer_id, Some(after), len).await {
         Ok(page) => page,
         Err(error) => {
             tracing::error!(%error, "orders page failed");

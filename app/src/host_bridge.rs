@@ -55,17 +55,35 @@ impl HostBridge {
     }
 }
 
-/// The answer to the lookup the inline boot script started when the host's context arrived
-/// (see [`crate::INBOX_SCRIPT`] and [`crate::api::early_panel`]), once: later calls, pages
-/// without one, and failed early lookups give `None`, and the page asks the usual way.
-pub async fn early_answer() -> Option<crate::api::EarlyAnswer> {
+/// The lookup the inline boot script started when the host's context arrived (see
+/// [`crate::INBOX_SCRIPT`] and [`crate::api::early_panel`]), if it did.
+pub struct EarlyLookup {
+    /// The script's promise of the answer's text (or of null, when it failed).
     #[cfg(feature = "hydrate")]
-    {
-        browser::early_answer().await
+    promise: Option<js_sys::Promise>,
+}
+
+/// Takes the boot script's early lookup, once: later calls, and pages without one, get an
+/// empty one.
+pub fn take_early_lookup() -> EarlyLookup {
+    EarlyLookup {
+        #[cfg(feature = "hydrate")]
+        promise: browser::take_early_promise(),
     }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        None
+}
+
+impl EarlyLookup {
+    /// Its answer; `None` when there was no early lookup, it failed, or its answer cannot be
+    /// read: the page then asks the usual way.
+    pub async fn answer(self) -> Option<crate::api::EarlyAnswer> {
+        #[cfg(feature = "hydrate")]
+        {
+            browser::early_answer(self.promise?).await
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            None
+        }
     }
 }
 
@@ -135,12 +153,16 @@ mod browser {
 
     /// Takes the boot script's early lookup (a promise of the answer's text, or of null) and
     /// leaves `null` in its place, so it is used once and the script starts no other.
-    pub(super) async fn early_answer() -> Option<crate::api::EarlyAnswer> {
+    pub(super) fn take_early_promise() -> Option<js_sys::Promise> {
         let key = JsValue::from_str("__orderpaneEarly");
         let window = window();
         let pending = js_sys::Reflect::get(&window, &key).ok()?;
         let _ = js_sys::Reflect::set(&window, &key, &JsValue::NULL);
-        let promise = pending.dyn_into::<js_sys::Promise>().ok()?;
+        pending.dyn_into::<js_sys::Promise>().ok()
+    }
+
+    /// The early lookup's answer, once its promise settles.
+    pub(super) async fn early_answer(promise: js_sys::Promise) -> Option<crate::api::EarlyAnswer> {
         let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
         match serde_json::from_str(&text.as_string()?) {
             Ok(answer) => Some(answer),

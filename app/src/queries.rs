@@ -36,7 +36,7 @@ pub async fn panel(
         };
         tokio::try_join!(
             billing::summary(pool, id),
-            orders_page(pool, id, None),
+            orders_page(pool, id, None, ORDER_PAGE_SIZE),
             billing::billing(pool, id),
         )
     };
@@ -205,21 +205,22 @@ pub async fn matching_customers(
 /// One page of a customer's orders, and where the next one starts.
 #[derive(Debug, Default)]
 pub struct OrderPage {
-    /// Up to [`ORDER_PAGE_SIZE`] orders, newest first, with their details.
+    /// Up to the orders asked for, newest first, with their details.
     pub orders: Vec<OrderRow>,
     /// The cursor of the next page (the last order's id), when there are more.
     pub next: Option<String>,
 }
 
-/// A page of the customer's orders, newest first, with their items, shipments, payment
-/// state and refunds: the first page, or the one after the order `after` (its id, from
+/// Up to `len` of the customer's orders, newest first, with their items, shipments, payment
+/// state and refunds: from the newest, or after the order `after` (its id, from
 /// [`OrderPage::next`]). A cursor that is not one of this customer's orders gives no rows.
 pub async fn orders_page(
     pool: &PgPool,
     customer_id: i64,
     after: Option<i64>,
+    len: i64,
 ) -> sqlx::Result<OrderPage> {
-    // One more than a page, to know whether another follows.
+    // One more than asked for, to know whether another follows.
     let rows = sqlx::query!(
         r#"
         select id, number, status, currency, total_minor, shipping_address,
@@ -234,12 +235,13 @@ pub async fn orders_page(
         "#,
         customer_id,
         after,
-        ORDER_PAGE_SIZE + 1,
+        len + 1,
     )
     .fetch_all(pool)
     .await?;
-    let more = rows.len() > ORDER_PAGE_SIZE as usize;
-    let rows = &rows[..rows.len().min(ORDER_PAGE_SIZE as usize)];
+    let len = usize::try_from(len).unwrap_or_default();
+    let more = rows.len() > len;
+    let rows = &rows[..rows.len().min(len)];
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut details = OrderDetails::of(pool, &ids).await?;
     let next = more.then(|| ids.last().map(i64::to_string)).flatten();

@@ -51,7 +51,11 @@ async function frameTimings(page) {
     const navigation = performance.getEntriesByType("navigation")[0];
     const resources = performance.getEntriesByType("resource");
     const wasm = resources.find((r) => r.name.endsWith(".wasm"));
-    const panel = resources.find((r) => r.name.includes("/api/panel"));
+    // The page's own lookup when it made one (it fell back), else the boot script's early one.
+    const path = (r) => new URL(r.name).pathname;
+    const panel =
+      resources.find((r) => path(r) === "/api/panel") ??
+      resources.find((r) => path(r) === "/api/panel/early");
     return {
       first_order_row_ms: window.__firstOrderRow,
       document_ms: navigation ? navigation.responseEnd : null,
@@ -61,7 +65,7 @@ async function frameTimings(page) {
       panel_call_start_ms: panel ? panel.startTime : null,
       panel_call_end_ms: panel ? panel.responseEnd : null,
       // /api/panel/early when the boot script's lookup was adopted, /api/panel otherwise.
-      panel_call: panel ? new URL(panel.name).pathname : null,
+      panel_call: panel ? path(panel) : null,
     };
   });
 }

@@ -1,7 +1,7 @@
 //! Database tests of the billing part of the panel against the demo store: the summary and
 //! its chart, invoices, payments, refunds and subscriptions, order payment states, paging.
 
-use app::queries;
+use app::{api::ORDER_PAGE_SIZE, queries};
 use orderpane::{contact_keys::ContactKeys, money::Money};
 use sqlx::PgPool;
 
@@ -194,7 +194,7 @@ async fn orders_come_a_page_at_a_time_without_gaps_or_repeats(pool: PgPool) {
     let mut pages = 1;
     while let Some(after) = next {
         let after: i64 = after.parse().expect("cursor");
-        let page = queries::orders_page(&pool, customer, Some(after))
+        let page = queries::orders_page(&pool, customer, Some(after), ORDER_PAGE_SIZE)
             .await
             .expect("page");
         numbers.extend(page.orders.iter().map(|o| o.number.clone()));
@@ -217,7 +217,7 @@ async fn a_cursor_from_another_customer_gives_no_orders(pool: PgPool) {
     let marco = panel_of(&pool, "C-1007").await;
     let marcos_cursor: i64 = marco.more_orders.expect("more").parse().expect("cursor");
     let jane_id = jane.customer.expect("customer").id;
-    let page = queries::orders_page(&pool, jane_id, Some(marcos_cursor))
+    let page = queries::orders_page(&pool, jane_id, Some(marcos_cursor), ORDER_PAGE_SIZE)
         .await
         .expect("page");
     assert!(page.orders.is_empty());

@@ -4,7 +4,7 @@
 //! cheap; on a real store it is what makes a lookup slow, so this fails on one whatever the
 //! table's size. (Statistics, not EXPLAIN: they see the real queries, written once.)
 
-use app::queries;
+use app::{api::ORDER_PAGE_SIZE, queries};
 use orderpane::contact_keys::ContactKeys;
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -26,7 +26,8 @@ const STORE_TABLES: &[&str] = &[
 
 /// The index behind each lookup path: identity keys, the customer reference, a customer's
 /// newest orders, mentioned order and invoice numbers, an order's items, shipments, payments
-/// (by order, and through its invoices) and refunds, and a customer's invoices, payments, refunds and subscriptions.
+/// (by order, and through its invoices) and refunds, overdue invoices and failed payments
+/// counted, and a customer's invoices, payments, refunds and subscriptions.
 const LOOKUP_INDEXES: &[&str] = &[
     "customer_identities_kind_value_customer_id_key",
     "customers_reference",
@@ -36,8 +37,10 @@ const LOOKUP_INDEXES: &[&str] = &[
     "shipments_order_id",
     "invoices_customer_id_issued_at",
     "invoices_number",
+    "invoices_open_customer_id_due_at",
     "invoices_order_id",
     "payments_customer_id_attempted_at",
+    "payments_failed_customer_id",
     "payments_invoice_id",
     "payments_order_id",
     "refunds_customer_id_refunded_at",
@@ -156,7 +159,7 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
     .expect("lookup");
     let after = marco.more_orders.expect("a second page").parse().ok();
     let customer = marco.customer.expect("customer").id;
-    queries::orders_page(&pool, customer, after)
+    queries::orders_page(&pool, customer, after, ORDER_PAGE_SIZE)
         .await
         .expect("page");
     let after = sequential_scans(&pool).await;

@@ -1,7 +1,7 @@
 //! Database tests of the panel's queries and the demo store, each on a fresh database.
 
 use app::api::MatchBasis;
-use app::queries;
+use app::{api::ORDER_PAGE_SIZE, queries};
 use orderpane::contact_keys::ContactKeys;
 use sqlx::PgPool;
 
@@ -185,7 +185,7 @@ async fn orders_are_newest_first(pool: PgPool) {
         .await
         .expect("query")[0]
         .id;
-    let page = queries::orders_page(&pool, jane, None)
+    let page = queries::orders_page(&pool, jane, None, ORDER_PAGE_SIZE)
         .await
         .expect("query");
     let numbers: Vec<_> = page.orders.iter().map(|o| o.number.as_str()).collect();

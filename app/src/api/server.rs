@@ -161,12 +161,14 @@ pub(crate) async fn record(pool: &sqlx::PgPool, event: &AuditEvent<'_>) -> Resul
 }
 
 /// The panel for `request` in `session`: who asks is checked ([`verified_context`]), the
-/// customers are looked up in one go, a push ticket is signed, and the lookup is audited.
+/// customers are looked up in one go, a push ticket is signed, and the lookup is audited as
+/// `action`.
 /// Both [`super::load_panel`] and [`super::early_panel`] answer with it.
 pub(crate) async fn panel_for(
     session: &Session,
     pool: &sqlx::PgPool,
     request: &PanelRequest,
+    action: &str,
 ) -> Result<Panel, PanelError> {
     use crate::{customer_search::HelpdeskContact, queries};
 
@@ -213,7 +215,7 @@ pub(crate) async fn panel_for(
     let shown = panel.matches.iter().map(|m| m.id);
     let customers = shown.chain(panel.mentioned.iter().map(|m| m.customer_id));
     let event = asker
-        .audit_event(session, "panel.lookup", customers.collect())
+        .audit_event(session, action, customers.collect())
         .await;
     record(pool, &event).await?;
     Ok(panel)
@@ -239,7 +241,12 @@ pub(super) fn live_ticket(
         conversation: asker.conversation_id.clone(),
         contact: asker.contact_id.clone(),
         shown: panel.customer.as_ref().map(|c| c.id),
-        agent: asker.agent.clone(),
+        // Who to audit later calls on this ticket as; no more (the ticket travels in a URL).
+        agent: asker.agent.as_ref().map(|agent| Agent {
+            id: agent.id.clone(),
+            name: agent.name.clone(),
+            ..Agent::default()
+        }),
         verified: asker.verified,
     };
     let trust = use_context::<Arc<Trust>>()?;

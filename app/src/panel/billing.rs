@@ -29,7 +29,7 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
             <Section
                 name="invoices"
                 title="Invoices"
-                count=counted(billing.invoices.len(), totals.invoices)
+                count=counted(billing.invoices.len(), totals.invoices, "newest")
                 attention=(overdue > 0).then(|| format!("{overdue} overdue"))
             >
                 {invoices}
@@ -37,12 +37,12 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
             <Section
                 name="payments"
                 title="Payments"
-                count=counted(billing.payments.len(), totals.payments)
+                count=counted(billing.payments.len(), totals.payments, "newest")
                 attention=(failed > 0).then(|| format!("{failed} failed"))
             >
                 {payments}
             </Section>
-            <Section name="refunds" title="Refunds" count=counted(billing.refunds.len(), totals.refunds)
+            <Section name="refunds" title="Refunds" count=counted(billing.refunds.len(), totals.refunds, "newest")
                 attention=None
             >
                 {refunds}
@@ -50,7 +50,7 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
             <Section
                 name="subscriptions"
                 title="Subscriptions"
-                count=counted(billing.subscriptions.len(), totals.subscriptions)
+                count=counted(billing.subscriptions.len(), totals.subscriptions, "running first,")
                 attention=None
                 note=(active > 0).then(|| format!("{active} active"))
             >
@@ -85,10 +85,11 @@ fn Section(
     }
 }
 
-/// "(3)" when every record is shown, "(134, newest 20 shown)" when only the newest are.
-fn counted(shown: usize, total: i64) -> String {
+/// "(3)" when every record is shown, "(134, newest 20 shown)" when only some are (`which`
+/// says which ones).
+fn counted(shown: usize, total: i64, which: &str) -> String {
     if total > shown as i64 {
-        format!("({total}, newest {shown} shown)")
+        format!("({total}, {which} {shown} shown)")
     } else {
         format!("({shown})")
     }

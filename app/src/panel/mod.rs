@@ -222,22 +222,37 @@ fn look_up_on_every_change(
         });
         let lookup = latest_lookup.get_value() + 1;
         latest_lookup.set_value(lookup);
-        let context = context.get_untracked();
+        let Some(context) = context.get_untracked() else {
+            return;
+        };
+        // What the page asks for this context before any choice or live mention: the request
+        // the boot script's early lookup made (`api::early_panel`).
+        let customer_field = session.customer_field.as_deref();
+        let first = PanelRequest::for_context(current_proof, &context, customer_field);
         let request = PanelRequest {
-            context: AgentContext::new(current_proof, context.as_ref(), host_token.clone()),
+            context: AgentContext {
+                host_token: host_token.clone(),
+                ..first.context.clone()
+            },
             keys,
             chosen: chosen.get(),
             mentioned: mentioned.get(),
         };
+        // Taken once, by the first lookup; awaited only when it can be this one's answer.
+        let early = crate::host_bridge::take_early_lookup();
+        let may_adopt = first.same_lookup(&request);
         // Keep what is shown while a new lookup runs for the same contact (a repeated
         // context, the agent's choice): no flash of "loading".
         if !matches!(panel.get_untracked(), Some(Ok(_))) {
             panel.set(None);
         }
         leptos::task::spawn_local(async move {
-            // The boot script may have looked this context up while the wasm loaded: adopt
-            // its answer when it asked for the same panel.
-            let early = crate::host_bridge::early_answer().await;
+            let early = match may_adopt {
+                true => early.answer().await,
+                false => None,
+            };
+            // The early answer stands if it asked for what this lookup asks (it was made from
+            // the first context; the host may have sent another since).
             let result = match early.filter(|early| early.request.same_lookup(&request)) {
                 Some(early) => Ok(early.panel),
                 None => load_panel(request).await,

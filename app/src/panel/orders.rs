@@ -4,7 +4,12 @@
 use leptos::prelude::*;
 
 use super::{actions::PanelActions, format::Format};
-use crate::api::{more_orders, MentionedOrder, MoreOrdersRequest, OrderRow, ORDER_PAGE_SIZE};
+use crate::api::{
+    more_orders, MentionedOrder, MoreOrdersRequest, OrderRow, MAX_PAGES_AT_ONCE, ORDER_PAGE_SIZE,
+};
+
+/// Orders a page holds.
+const PAGE_LEN: usize = ORDER_PAGE_SIZE as usize;
 
 /// Orders the conversation names, pinned above everything else; an order of another
 /// customer than the one shown is flagged.
@@ -50,10 +55,10 @@ pub fn OrderList(
     let failed = RwSignal::new(None::<String>);
     // Without a ticket (it could not be signed) the server would refuse every page.
     let can_page = ticket.is_some();
-    // Loads the next page; then `then_more` more, one after another (a page starts where the
-    // one before it ended).
-    let load_pages = StoredValue::new(None::<std::sync::Arc<dyn Fn(usize) + Send + Sync>>);
-    let load = move |then_more: usize| {
+    // Loads the next `pages` pages in one call. The list may be rebuilt (a live change, a
+    // renewed ticket) while a call is out: its answer then finds its signals gone and is
+    // dropped (the `try_` accessors), so it never panics nor counts for the new list.
+    let load = move |pages: usize| {
         let (Some(after), Some(ticket), Some(session)) = (
             next.get_untracked(),
             ticket.clone(),
@@ -68,40 +73,39 @@ pub fn OrderList(
             ticket,
             customer_id,
             after,
+            pages: u8::try_from(pages)
+                .unwrap_or(MAX_PAGES_AT_ONCE)
+                .min(MAX_PAGES_AT_ONCE),
         };
         leptos::task::spawn_local(async move {
-            match more_orders(request).await {
+            let answer = more_orders(request).await;
+            if loading.try_set(false).is_some() {
+                return; // the list was rebuilt meanwhile
+            }
+            match answer {
                 Ok(page) => {
                     later_pages.update(|orders| orders.extend(page.orders));
                     next.set(page.next);
-                    let shown = later_pages
-                        .with_untracked(Vec::len)
-                        .div_ceil(ORDER_PAGE_SIZE as usize);
+                    let shown = later_pages.with_untracked(Vec::len).div_ceil(PAGE_LEN);
                     actions.order_pages.set_value(Some((customer_id, shown)));
-                    if then_more > 0 {
-                        if let Some(load) = load_pages.get_value() {
-                            load(then_more - 1);
-                        }
-                    }
                 }
                 // The panel's ticket lasts as long as a session token: past it, reload the
                 // panel (which hands out a fresh one) rather than show an error.
                 Err(crate::api::PanelError::Unauthorized) => actions.reload.notify(),
                 Err(error) => failed.set(Some(error.to_string())),
             }
-            loading.set(false);
         });
     };
-    load_pages.set_value(Some(std::sync::Arc::new(load.clone())));
     // Rebuilt for the same customer (a live update, a renewed ticket): open the pages the
-    // agent had open, fetched afresh so that nothing that moved between pages is lost.
+    // agent had open, fetched afresh in one call so that nothing that moved between pages is
+    // lost.
     match actions.order_pages.get_value() {
         Some((customer, pages)) if customer == customer_id && pages > 0 && can_page => {
-            load(pages - 1);
+            load(pages);
         }
         _ => actions.order_pages.set_value(Some((customer_id, 0))),
     }
-    let show_more = move |_| load(0);
+    let show_more = move |_| load(1);
     let more_button = move || {
         next.get().filter(|_| can_page).map(|_| {
             view! {

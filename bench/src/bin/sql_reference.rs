@@ -2,7 +2,7 @@
 //! pgbench, no server in between. Each transaction is the panel's reads for one random
 //! customer by email, as `app/src/queries.rs` makes them: the matching customers; the shown
 //! customer's summary, first page of orders with their items, shipments, payments and
-//! refunds; and their invoices, payments, refunds and subscriptions. Prints transactions per
+//! refunds; and their invoices, payments, refunds and subscriptions with their counts. Prints transactions per
 //! second and the median and 99th-percentile latency at each concurrency.
 //!
 //! Differences from the server that remain: pgbench sends the statements one after another
@@ -54,8 +54,8 @@ struct Args {
 /// server binds parameters: from app/src/queries.rs `matching_customers`, then for the one
 /// customer shown `orders_page` (the first page: 20 orders and one to see whether more
 /// follow) with its `order_items`, `order_shipments` and `billing::order_money` (payments,
-/// refunds), and from app/src/queries/billing.rs `summary`, `invoices`, `payments`,
-/// `refunds` and `subscriptions` (20 each). The absent keys (external id, phone) and the
+/// also through invoices, and refunds), and from app/src/queries/billing.rs `summary` and
+/// `billing` (20 of each list, with their counts, as one JSON statement). The absent keys (external id, phone) and the
 /// absent page cursor are nulls, as the server binds them; the contact's link is looked up
 /// for install `bench` and the contact id panel_load sends (the customer's number).
 ///
@@ -141,9 +141,15 @@ select order_id, carrier, tracking_number, tracking_url,
   from shipments
  where order_id = any(:o_ids::bigint[])
  order by order_id, shipped_at, id;
-select order_id, status, sum(amount_minor)::bigint as minor
-  from payments
- where order_id = any(:o_ids::bigint[])
+select order_id, status, sum(minor)::bigint as minor
+  from (select order_id, status, amount_minor as minor
+          from payments
+         where order_id = any(:o_ids::bigint[])
+        union all
+        select i.order_id, p.status, p.amount_minor
+          from invoices i
+          join payments p on p.invoice_id = i.id and p.order_id is null
+         where i.order_id = any(:o_ids::bigint[])) as paid
  group by order_id, status;
 select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
        to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
@@ -152,40 +158,63 @@ select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
  where r.order_id = any(:o_ids::bigint[])
  order by r.order_id, r.refunded_at, r.id;
 \endif
-select i.number, o.number as order_number, i.status, i.currency,
-       i.amount_due_minor, i.amount_paid_minor, i.pdf_url,
-       to_char(i.issued_at at time zone 'UTC', 'YYYY-MM-DD') as issued_on,
-       to_char(i.due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on,
-       (i.status = 'open' and i.due_at < now()) is true as overdue
-  from invoices i
-  left join orders o on o.id = i.order_id
- where i.customer_id = :m_id
- order by i.issued_at desc, i.id desc
- limit 20;
-select p.currency, p.amount_minor, p.method, p.card_brand, p.card_last4, p.status,
-       p.failure_reason, o.number as order_number, i.number as invoice_number,
-       to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as attempted_on
-  from payments p
-  left join orders o on o.id = p.order_id
-  left join invoices i on i.id = p.invoice_id
- where p.customer_id = :m_id
- order by p.attempted_at desc, p.id desc
- limit 20;
-select r.currency, r.amount_minor, r.reason, r.status, o.number as order_number,
-       to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
-  from refunds r
-  left join orders o on o.id = r.order_id
- where r.customer_id = :m_id
- order by r.refunded_at desc, r.id desc
- limit 20;
-select plan, status, currency, amount_minor, billing_interval,
-       to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as started_on,
-       to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD') as renews_on,
-       to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
-  from subscriptions
- where customer_id = :m_id
- order by started_at desc, id desc
- limit 20;
+select
+  (select coalesce(json_agg(l order by l.issued_at desc, l.id desc), '[]')
+     from (select i.id, i.issued_at, i.number, o.number as order_number, i.status,
+                  to_char(i.issued_at at time zone 'UTC', 'YYYY-MM-DD') as issued_on,
+                  to_char(i.due_at at time zone 'UTC', 'YYYY-MM-DD') as due_on,
+                  json_build_object('minor', i.amount_due_minor, 'currency', i.currency) as amount_due,
+                  json_build_object('minor', i.amount_paid_minor, 'currency', i.currency) as amount_paid,
+                  i.pdf_url, (i.status = 'open' and i.due_at < now()) is true as overdue
+             from invoices i
+             left join orders o on o.id = i.order_id
+            where i.customer_id = :m_id
+            order by i.issued_at desc, i.id desc
+            limit 20) l) as invoices,
+  (select coalesce(json_agg(l order by l.attempted_at desc, l.id desc), '[]')
+     from (select p.id, p.attempted_at,
+                  to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as attempted_on,
+                  json_build_object('minor', p.amount_minor, 'currency', p.currency) as amount,
+                  p.method, p.card_brand, p.card_last4, p.status, p.failure_reason,
+                  o.number as order_number, i.number as invoice_number
+             from payments p
+             left join orders o on o.id = p.order_id
+             left join invoices i on i.id = p.invoice_id
+            where p.customer_id = :m_id
+            order by p.attempted_at desc, p.id desc
+            limit 20) l) as payments,
+  (select coalesce(json_agg(l order by l.refunded_at desc, l.id desc), '[]')
+     from (select r.id, r.refunded_at,
+                  to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on,
+                  json_build_object('minor', r.amount_minor, 'currency', r.currency) as amount,
+                  r.reason, r.status, o.number as order_number
+             from refunds r
+             left join orders o on o.id = r.order_id
+            where r.customer_id = :m_id
+            order by r.refunded_at desc, r.id desc
+            limit 20) l) as refunds,
+  (select coalesce(json_agg(l order by l.running desc, l.started_at desc, l.id desc), '[]')
+     from (select id, started_at, status in ('trialing', 'active', 'past_due') as running,
+                  plan, status, billing_interval as interval,
+                  json_build_object('minor', amount_minor, 'currency', currency) as amount,
+                  to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as started_on,
+                  case when status <> 'cancelled'
+                       then to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD')
+                  end as renews_on,
+                  to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
+             from subscriptions
+            where customer_id = :m_id
+            order by status in ('trialing', 'active', 'past_due') desc, started_at desc, id desc
+            limit 20) l) as subscriptions,
+  json_build_object(
+    'invoices', (select count(*) from invoices where customer_id = :m_id),
+    'overdue_invoices', (select count(*) from invoices
+                          where customer_id = :m_id and status = 'open' and due_at < now()),
+    'payments', (select count(*) from payments where customer_id = :m_id),
+    'failed_payments', (select count(*) from payments
+                         where customer_id = :m_id and status = 'failed'),
+    'refunds', (select count(*) from refunds where customer_id = :m_id),
+    'subscriptions', (select count(*) from subscriptions where customer_id = :m_id)) as totals;
 \endif
 "#;
 
