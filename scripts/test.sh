@@ -11,6 +11,15 @@ export LEPTOS_OUTPUT_NAME=orderpane
 step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 started=$SECONDS
 
+# A full run writes about 6 GB under target/ (release, debug and wasm builds, three test
+# clusters); say so plainly rather than fail halfway with "No space left on device".
+free_kib=$(df -Pk . | awk 'NR == 2 { print $4 }')
+if [ "${free_kib:-0}" -lt $((6 * 1024 * 1024)) ]; then
+  echo "make test needs about 6 GB free on $(df -P . | awk 'NR == 2 { print $6 }');" \
+    "only $((free_kib / 1024)) MB are. Free some (for example: cargo clean) and run it again." >&2
+  exit 1
+fi
+
 step "formatting"
 cargo fmt --all --check
 
