@@ -66,6 +66,8 @@ async function frameTimings(page) {
       panel_call_end_ms: panel ? panel.responseEnd : null,
       // /api/panel/early when the boot script's lookup was adopted, /api/panel otherwise.
       panel_call: panel ? path(panel) : null,
+      // Every panel call of the frame: both appear when the page did not adopt the early one.
+      panel_calls: resources.map(path).filter((p) => p.startsWith("/api/panel")).join(" "),
     };
   });
 }
