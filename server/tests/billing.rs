@@ -70,29 +70,25 @@ async fn an_unpaid_order_shows_as_open_balance_overdue_invoice_and_failed_paymen
 #[sqlx::test(migrations = "../migrations")]
 async fn a_payment_that_names_only_the_invoice_counts_for_its_order(pool: PgPool) {
     demo(&pool).await;
-    // Omar pays half of overdue INV-1007 by bank transfer, quoting only the invoice.
-    sqlx::query(
-        "insert into payments (customer_id, invoice_id, currency, amount_minor, method, status,
-                               attempted_at)
-         select customer_id, id, currency, 750, 'bank_transfer', 'succeeded', now()
-           from invoices where number = 'INV-1007'",
-    )
-    .execute(&pool)
-    .await
-    .expect("payment");
+    // Omar pays overdue INV-1007 (15.00) in two halves by bank transfer, quoting only the
+    // invoice.
+    let pay_half_by_invoice = || async {
+        sqlx::query(
+            "insert into payments (customer_id, invoice_id, currency, amount_minor, method,
+                                   status, attempted_at)
+             select customer_id, id, currency, 750, 'bank_transfer', 'succeeded', now()
+               from invoices where number = 'INV-1007'",
+        )
+        .execute(&pool)
+        .await
+        .expect("payment");
+    };
+    pay_half_by_invoice().await;
     let panel = panel_of(&pool, "C-1002").await;
     assert_eq!(panel.orders[0].number, "1007");
     assert_eq!(panel.orders[0].payment_state, "partially paid");
     // The rest of it, again by invoice only: now the order is paid.
-    sqlx::query(
-        "insert into payments (customer_id, invoice_id, currency, amount_minor, method, status,
-                               attempted_at)
-         select customer_id, id, currency, 750, 'bank_transfer', 'succeeded', now()
-           from invoices where number = 'INV-1007'",
-    )
-    .execute(&pool)
-    .await
-    .expect("payment");
+    pay_half_by_invoice().await;
     let panel = panel_of(&pool, "C-1002").await;
     assert_eq!(panel.orders[0].payment_state, "paid");
 }
