@@ -72,7 +72,7 @@ pub mod page_session;
 /// be lost; [`host_bridge`] drains it on hydration. The same message, if it comes from the
 /// parent window on the install's host origin (read from the session's `<meta>` tags), goes
 /// to [`api::early_panel`] at once, so the lookup overlaps the wasm's start instead of
-/// queueing behind it; the page adopts the answer ([`host_bridge::early_answer`]) when its
+/// queueing behind it; the page adopts the answer ([`host_bridge::take_early_lookup`]) when its
 /// own first request would be the same. Lime Connect talks only after the page says `ready`,
 /// so it has no early lookup.
 pub const INBOX_SCRIPT: &str = "(function(w,d){var q=[];w.__orderpaneInbox=q;\

@@ -297,7 +297,7 @@ pub(super) fn set_status(status: StatusCode) -> bool {
 }
 
 /// The caller's address, when the server was started with connection info.
-pub(crate) async fn remote_addr() -> Option<String> {
+async fn remote_addr() -> Option<String> {
     leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
         .ok()
