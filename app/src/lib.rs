@@ -2,6 +2,8 @@
 //!
 //! Compiled twice: with `ssr` into the server (rendering and the server functions' bodies)
 //! and with `hydrate` into the browser's wasm (interactivity and the host bridge).
+//!
+//! The folders are the layers, and imports run one way: `ui` → `api` → `server` → `model`.
 
 #![recursion_limit = "256"]
 
@@ -12,56 +14,18 @@ use leptos_router::{
     path,
 };
 
-/// The pages' Content-Security-Policy.
-pub mod csp;
+/// The types the browser and the server exchange (no `cfg`, no dependencies on the rest).
+pub mod model;
 
-/// Server functions: the panel lookup and its typed error.
+/// The server functions: thin shells over [`server`].
 pub mod api;
 
-/// Customer search and links between helpdesk contacts and store customers.
-pub mod customer_search;
-
-/// Receives the helpdesk's messages in the browser, including those sent before hydration.
-pub mod host_bridge;
-
-/// Invoices, payments, refunds, subscriptions and the customer's summary (shared types).
-pub mod billing;
-
-/// What a panel's push connection watches and the events it hears.
-pub mod live;
-
-/// The customer panel page and its parts.
-pub mod panel;
-
-/// Copying text inside an iframe that has no clipboard permission.
-pub mod clipboard;
-
-/// Database queries behind the server functions (server only).
+/// Server-only code: checks, assembly of answers, SQL (the `ssr` build only).
 #[cfg(feature = "ssr")]
-pub mod queries;
+pub mod server;
 
-/// The helpdesk's REST API, to verify what the browser says (server only).
-#[cfg(feature = "ssr")]
-pub mod host_api;
-
-/// Lime Connect's JWTs, verified on the server (server only).
-#[cfg(feature = "ssr")]
-pub mod host_jwt;
-
-/// National phone numbers read with the install's region (server only).
-#[cfg(feature = "ssr")]
-pub mod phone;
-
-/// The audit log of lookups and actions (server only).
-#[cfg(feature = "ssr")]
-pub mod audit;
-
-/// Installs, install keys and signed sessions: who may call the server functions (server only).
-#[cfg(feature = "ssr")]
-pub mod trust;
-
-/// The page's session as the browser holds it: install name and signed token.
-pub mod page_session;
+/// The user interface: the panel and the browser bridges.
+pub mod ui;
 
 /// The script that runs before anything else on the page. It keeps every `message` event
 /// until the wasm has started (the host bridge then checks each one's window and origin), and
@@ -69,10 +33,10 @@ pub mod page_session;
 ///
 /// Chatwoot posts its appContext once, on the iframe's `load` event, which usually fires
 /// before the wasm has been compiled and started. Without this inbox that first context would
-/// be lost; [`host_bridge`] drains it on hydration. The same message, if it comes from the
+/// be lost; [`ui::bridge::host`] drains it on hydration. The same message, if it comes from the
 /// parent window on the install's host origin (read from the session's `<meta>` tags), goes
-/// to [`api::early_panel`] at once, so the lookup overlaps the wasm's start instead of
-/// queueing behind it; the page adopts the answer ([`host_bridge::take_early_lookup`]) when its
+/// to [`api::panel::early_panel`] at once, so the lookup overlaps the wasm's start instead of
+/// queueing behind it; the page adopts the answer ([`ui::bridge::host::take_early_lookup`]) when its
 /// own first request would be the same. Lime Connect talks only after the page says `ready`,
 /// so it has no early lookup.
 pub const INBOX_SCRIPT: &str = "(function(w,d){var q=[];w.__orderpaneInbox=q;\
@@ -88,7 +52,7 @@ return r.ok?r.text():null},function(){return null})})})(window,document)";
 /// The whole HTML document, rendered on the server for every page request.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    csp::set_for_current_page(&options);
+    server::csp::set_for_current_page(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -96,7 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <script nonce=leptos::nonce::use_nonce() inner_html=INBOX_SCRIPT></script>
-                <page_session::SessionMeta />
+                <ui::bridge::session::SessionMeta />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />
                 <HashedStylesheet options id="leptos" />
@@ -118,7 +82,7 @@ pub fn App() -> impl IntoView {
         <Title text="Orderpane" />
         <Router>
             <Routes fallback=|| view! { <p class="state">"This page does not exist."</p> }>
-                <Route path=path!("") view=panel::PanelPage />
+                <Route path=path!("") view=ui::panel::PanelPage />
             </Routes>
         </Router>
     }

@@ -60,6 +60,21 @@ test.describe("Chatwoot", () => {
     await expect(details.locator(".copied [role=status]")).toContainText(/Copied|Ctrl\+C/);
   });
 
+  test("copying a summary breaks no rule of the page's Content-Security-Policy", async ({ page }) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (message.text().includes("Content Security Policy")) violations.push(message.text());
+    });
+    const app = await openConversation(page, 101);
+    await expectCustomer(app, "Jane Doe");
+    await openOrder(app, "1004");
+    const details = app.locator('[data-order-detail="1004"]');
+    await details.getByRole("button", { name: "Copy summary" }).click();
+    await expect(details.locator(".copied [role=status]")).toContainText(/Copied|Ctrl\+C/);
+    // The copy buffer is placed by a stylesheet class, which the policy allows.
+    expect(violations).toEqual([]);
+  });
+
   test("the agent's choice among several customers is shown and comes back with the conversation", async ({ page }) => {
     const app = await openConversation(page, 103);
     await expect(app.locator("[data-state=several-matches]")).toBeVisible();

@@ -89,6 +89,18 @@ pub struct ServeConfig {
     #[arg(long, env = "ORDERPANE_DEMO_DATA")]
     pub demo_data: Option<bool>,
 
+    /// How long a page's session lasts at most, in hours, however often the page renews its
+    /// token; a panel left open longer must be reloaded from the registered URL.
+    #[arg(long, env = "ORDERPANE_SESSION_MAX_AGE_HOURS", default_value_t = 12)]
+    pub session_max_age_hours: u64,
+
+    /// Reverse proxies in front of Orderpane, as addresses or networks separated by commas
+    /// (`10.0.0.0/8, 192.0.2.1`). Only from these peers is `X-Forwarded-For` read (the
+    /// rightmost address that is not one of them is the client), for rate limits and the
+    /// audit log. Empty: the connecting peer is the client.
+    #[arg(long, env = "ORDERPANE_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+
     /// Most database connections the server keeps open.
     #[arg(long, env = "ORDERPANE_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,

@@ -10,7 +10,10 @@
 
 use std::path::Path;
 
-use app::trust::{random_id, Install, Secret};
+use app::server::{
+    install::Install,
+    secret::{random_id, Secret},
+};
 use orderpane::host::HostKind;
 use serde::Deserialize;
 
@@ -62,7 +65,7 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
             install.cable_pubsub_token = Some(token);
         }
         if let Some(region) = &install.phone_region {
-            if !app::phone::is_known_region(region) {
+            if !app::server::phone::is_known_region(region) {
                 return Err(format!(
                     "install {:?}: phone_region {region:?} is not a country code such as \"DE\"",
                     install.name

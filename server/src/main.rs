@@ -6,7 +6,11 @@ use anyhow::Context;
 use clap::Parser;
 use std::sync::Arc;
 
-use app::trust::{random_id, Secret, Trust};
+use app::server::{
+    client_addr::TrustedProxies,
+    secret::{random_id, Secret},
+    trust::Trust,
+};
 use server::{
     config::{Cli, Command, DbAction, ServeConfig},
     demo_data,
@@ -72,6 +76,8 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     };
     let (trust, simulator) = trust(&config, leptos_options.site_addr, simulator_addr, cable)?;
 
+    let trusted_proxies =
+        TrustedProxies::parse(&config.trusted_proxies).map_err(anyhow::Error::msg)?;
     let (pool, _embedded) = connect(&config).await?;
     migrate(&pool).await?;
     if config.load_demo_data() && demo_data::load_if_empty(&pool).await? {
@@ -107,6 +113,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         pool: pool.clone(),
         trust,
         live: hub,
+        trusted_proxies,
     })
     .map_err(anyhow::Error::msg)?;
     startup::serve(app_listener, app, simulator).await?;
@@ -133,7 +140,7 @@ fn trust(
             cable.as_ref().map(|cable| cable.url.as_str()),
             &format!("http://{addr}"),
         );
-        let url = |install: &app::trust::Install| {
+        let url = |install: &app::server::install::Install| {
             format!(
                 "{}?install={}&key={}",
                 startup::local_url(site_addr),
@@ -172,10 +179,14 @@ fn trust(
             Secret::new(format!("{}{}", random_id(), random_id()))
         }
     };
-    Ok((
-        Trust::new(installs, session_key).map_err(anyhow::Error::msg)?,
-        simulator,
-    ))
+    if config.session_max_age_hours == 0 {
+        anyhow::bail!("ORDERPANE_SESSION_MAX_AGE_HOURS must be at least 1");
+    }
+    let max_age = Duration::from_secs(config.session_max_age_hours.saturating_mul(3600));
+    let trust = Trust::new(installs, session_key)
+        .map_err(anyhow::Error::msg)?
+        .with_session_max_age(max_age);
+    Ok((trust, simulator))
 }
 
 /// Connects to `DATABASE_URL`, or starts the embedded cluster and connects to it. Keep the
@@ -236,7 +247,7 @@ async fn db(action: DbAction) -> anyhow::Result<()> {
 async fn audit(config: ServeConfig, install: Option<String>, limit: i64) -> anyhow::Result<()> {
     let (pool, _embedded) = connect(&config).await?;
     migrate(&pool).await?;
-    let rows = app::audit::newest(&pool, install.as_deref(), limit).await?;
+    let rows = app::server::db::audit::newest(&pool, install.as_deref(), limit).await?;
     println!(
         "{:<19}  {:<14}  {:<18}  {:<12}  {:<14}  {:<12}  from",
         "when (UTC)", "install", "agent", "conversation", "action", "customers"

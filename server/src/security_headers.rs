@@ -12,7 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub fn content_security_policy(frame_ancestors: &[String]) -> String {
     format!(
         "default-src 'none'; {}",
-        app::csp::frame_ancestors_directive(frame_ancestors)
+        app::server::csp::frame_ancestors_directive(frame_ancestors)
     )
 }
 

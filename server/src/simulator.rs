@@ -24,7 +24,7 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::trust::Secret;
+use app::server::secret::Secret;
 use axum::{
     extract::{Query, State},
     http::StatusCode,

@@ -2,7 +2,10 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use app::{shell, trust::Trust};
+use app::{
+    server::{client_addr::TrustedProxies, trust::Trust},
+    shell,
+};
 use axum::{
     body::Body,
     extract::{FromRef, Query, State},
@@ -43,6 +46,8 @@ pub struct AppState {
     pub trust: Arc<Trust>,
     /// Live events on their way to open panels.
     pub live: crate::live::LiveHub,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (limits and audit).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AppState {
@@ -50,9 +55,11 @@ impl AppState {
     fn provide(&self) -> impl Fn() + Clone + Send + Sync + 'static {
         let pool = self.pool.clone();
         let trust = self.trust.clone();
+        let proxies = self.trusted_proxies.clone();
         move || {
             provide_context(pool.clone());
             provide_context(trust.clone());
+            provide_context(proxies.clone());
         }
     }
 }
@@ -66,6 +73,7 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
     // One limiter for server functions and push connections alike.
     let per_address = Arc::new(
         GovernorConfigBuilder::default()
+            .key_extractor(ClientIp(state.trusted_proxies.clone()))
             .per_millisecond(ADDRESS_REFILL_MS)
             .burst_size(ADDRESS_BURST)
             .finish()
@@ -86,7 +94,7 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
         .route("/readyz", get(health::readyz))
         .route("/", get(page))
         .route(
-            app::live::LIVE_PATH,
+            app::model::live::LIVE_PATH,
             get(crate::live::push::live).layer(GovernorLayer::new(per_address.clone())),
         )
         .route(
@@ -110,6 +118,52 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         }));
     security_headers::apply(router, &default_origins)
+}
+
+/// The rate limiter's key: the client's address, read through trusted proxies.
+#[derive(Debug, Clone)]
+struct ClientIp(TrustedProxies);
+
+impl tower_governor::key_extractor::KeyExtractor for ClientIp {
+    type Key = std::net::IpAddr;
+
+    fn extract<T>(&self, request: &Request<T>) -> Result<Self::Key, tower_governor::GovernorError> {
+        let peer = request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or(tower_governor::GovernorError::UnableToExtractKey)?;
+        Ok(self.0.client_ip(peer, request.headers()))
+    }
+}
+
+/// The largest server-function error body read to find its status (they are a few hundred
+/// bytes; anything larger is not one of ours and keeps the status it has).
+const MAX_ERROR_BODY: usize = 16 * 1024;
+
+/// Gives every server-function error its HTTP status. server_fn answers every error with
+/// 500 and the typed error as the JSON body; the status that fits it is decided in one place,
+/// [`PanelError::status`](app::model::error::PanelError::status).
+async fn error_status(response: Response) -> Response {
+    use app::model::error::PanelError;
+
+    if !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, "a server-function error body could not be read");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if let Ok(error) = serde_json::from_slice::<PanelError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The query of the registered URL: `/?install=NAME&key=SECRET`.
@@ -140,7 +194,7 @@ async fn page(
     let render = leptos_axum::render_app_to_stream_with_context(
         move || {
             provide();
-            provide_context(page.clone());
+            provide_context(page.meta());
         },
         move || shell(options.clone()),
     );
@@ -168,8 +222,10 @@ fn refused(message: &str) -> Response {
 }
 
 /// Every server function, with the pool and the trust registry in its context.
-async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(state.provide(), request).await
+/// Errors leave with the status their type gives them ([`error_status`]).
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let response = leptos_axum::handle_server_fns_with_context(state.provide(), request).await;
+    error_status(response.into_response()).await
 }
 
 /// The URL a browser on this machine uses to reach the app at `addr`.

@@ -1,7 +1,7 @@
 //! Database tests of the billing part of the panel against the demo store: the summary and
 //! its chart, invoices, payments, refunds and subscriptions, order payment states, paging.
 
-use app::{api::ORDER_PAGE_SIZE, queries};
+use app::{model::panel::ORDER_PAGE_SIZE, server::db::panel as queries};
 use orderpane::{contact_keys::ContactKeys, money::Money};
 use sqlx::PgPool;
 
@@ -12,9 +12,9 @@ async fn demo(pool: &PgPool) {
 }
 
 /// The panel of the customer with this store reference.
-async fn panel_of(pool: &PgPool, reference: &str) -> app::api::Panel {
+async fn panel_of(pool: &PgPool, reference: &str) -> queries::Found {
     let keys = ContactKeys::from_raw(Some(reference), None, None);
-    let panel = queries::panel(pool, &keys, None, None, &[])
+    let panel = queries::lookup(pool, &keys, None, None, &[])
         .await
         .expect("query");
     assert_eq!(
@@ -158,7 +158,10 @@ async fn subscriptions_list_running_plans_first(pool: PgPool) {
 async fn billing_lists_hold_the_newest_and_count_them_all(pool: PgPool) {
     demo(&pool).await;
     let marco = panel_of(&pool, "C-1007").await.billing;
-    assert_eq!(marco.invoices.len() as i64, app::billing::BILLING_LIST_LEN);
+    assert_eq!(
+        marco.invoices.len() as i64,
+        app::model::billing::BILLING_LIST_LEN
+    );
     // One invoice and one payment per order, and the failed renewal of his tea club.
     assert_eq!(marco.totals.invoices, 45);
     assert_eq!(marco.totals.payments, 46);
@@ -177,7 +180,7 @@ async fn a_customer_with_two_currencies_gets_totals_per_currency(pool: PgPool) {
     let currencies: Vec<_> = summary.spent.iter().map(|m| m.currency.as_str()).collect();
     assert_eq!(currencies, ["CHF", "EUR"]);
     assert_eq!(summary.order_count, 45);
-    assert_eq!(summary.monthly.len(), app::billing::CHART_MONTHS);
+    assert_eq!(summary.monthly.len(), app::model::billing::CHART_MONTHS);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -190,9 +193,14 @@ async fn orders_come_a_page_at_a_time_without_gaps_or_repeats(pool: PgPool) {
     let mut pages = 1;
     while let Some(after) = next {
         let after: i64 = after.parse().expect("cursor");
-        let page = queries::orders_page(&pool, customer, Some(after), ORDER_PAGE_SIZE)
-            .await
-            .expect("page");
+        let page = queries::orders_page(
+            &mut pool.acquire().await.expect("a connection"),
+            customer,
+            Some(after),
+            ORDER_PAGE_SIZE,
+        )
+        .await
+        .expect("page");
         numbers.extend(page.orders.iter().map(|o| o.number.clone()));
         next = page.next;
         pages += 1;
@@ -213,8 +221,13 @@ async fn a_cursor_from_another_customer_gives_no_orders(pool: PgPool) {
     let marco = panel_of(&pool, "C-1007").await;
     let marcos_cursor: i64 = marco.more_orders.expect("more").parse().expect("cursor");
     let jane_id = jane.customer.expect("customer").id;
-    let page = queries::orders_page(&pool, jane_id, Some(marcos_cursor), ORDER_PAGE_SIZE)
-        .await
-        .expect("page");
+    let page = queries::orders_page(
+        &mut pool.acquire().await.expect("a connection"),
+        jane_id,
+        Some(marcos_cursor),
+        ORDER_PAGE_SIZE,
+    )
+    .await
+    .expect("page");
     assert!(page.orders.is_empty());
 }

@@ -9,8 +9,8 @@ use std::{
 };
 
 use app::{
-    page_session::SessionProof,
-    trust::{Install, Secret, Trust},
+    model::session::SessionProof,
+    server::{client_addr::TrustedProxies, install::Install, secret::Secret, trust::Trust},
 };
 use axum::extract::ConnectInfo;
 use axum::{
@@ -128,12 +128,23 @@ impl TestApp {
 
     /// The app with the given settings and installs.
     pub fn with(pool: PgPool, options: LeptosOptions, trust: Arc<Trust>) -> Self {
+        Self::behind(pool, options, trust, TrustedProxies::default())
+    }
+
+    /// The app with the given settings and installs, behind these trusted proxies.
+    pub fn behind(
+        pool: PgPool,
+        options: LeptosOptions,
+        trust: Arc<Trust>,
+        proxies: TrustedProxies,
+    ) -> Self {
         let live = server::live::LiveHub::new();
         let router = app_router(AppState {
             leptos_options: options,
             pool,
             trust: trust.clone(),
             live: live.clone(),
+            trusted_proxies: proxies,
         })
         .expect("router")
         // What `into_make_service_with_connect_info` gives every request in production.

@@ -7,11 +7,14 @@ mod common;
 use std::time::Duration;
 
 use app::{
-    api::{MatchBasis, Panel, PanelError},
-    customer_search::{LinkOutcome, SearchBasis, SearchResults, UnlinkOutcome, WriteBack},
-    live::Watch,
-    page_session::SessionProof,
-    trust::Secret,
+    model::{
+        error::PanelError,
+        live::Watch,
+        panel::{MatchBasis, Panel},
+        search::{LinkOutcome, SearchBasis, SearchResults, UnlinkOutcome, WriteBack},
+        session::SessionProof,
+    },
+    server::secret::Secret,
 };
 use axum::http::StatusCode;
 use common::*;
@@ -132,8 +135,8 @@ fn other_session(app: &TestApp) -> SessionProof {
     }
 }
 
-async fn newest_audit(pool: &PgPool) -> app::audit::AuditRow {
-    app::audit::newest(pool, None, 1)
+async fn newest_audit(pool: &PgPool) -> app::server::db::audit::AuditRow {
+    app::server::db::audit::newest(pool, None, 1)
         .await
         .expect("audit")
         .remove(0)

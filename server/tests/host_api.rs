@@ -6,8 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use app::{
-    api::{Panel, PanelError},
-    trust::Secret,
+    model::{error::PanelError, panel::Panel},
+    server::secret::Secret,
 };
 use axum::http::StatusCode;
 use common::*;
@@ -86,7 +86,7 @@ async fn helpdesk_serving(conversation: Value) -> MockServer {
 }
 
 /// The `test` install, set to verify against the helpdesk at `api_url`.
-fn install_verifying_against(api_url: &str) -> app::trust::Install {
+fn install_verifying_against(api_url: &str) -> app::server::install::Install {
     let mut install = test_install();
     install.api_url = Some(api_url.to_owned());
     install.account_id = Some(1);
@@ -128,10 +128,12 @@ async fn the_contact_comes_from_the_helpdesk_not_from_the_browser(pool: PgPool) 
     let response = ask(&app, json!({"email": "lena@example.com"}), "7", "101").await;
     assert_eq!(response.status(), StatusCode::OK);
     let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    assert!(panel.verified);
+    assert!(panel.verified.agent && panel.verified.contact);
     assert_eq!(panel.matches.len(), 1);
     assert_eq!(panel.matches[0].reference, "C-1001");
-    let audit = app::audit::newest(&pool, None, 1).await.expect("audit");
+    let audit = app::server::db::audit::newest(&pool, None, 1)
+        .await
+        .expect("audit");
     assert!(audit[0].verified);
 }
 
@@ -188,7 +190,7 @@ async fn a_slow_helpdesk_is_given_up_on_after_the_timeout(pool: PgPool) {
     let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
     assert!(
-        started.elapsed() < app::host_api::TIMEOUT + Duration::from_secs(2),
+        started.elapsed() < app::server::helpdesk::api::TIMEOUT + Duration::from_secs(2),
         "{:?}",
         started.elapsed()
     );
@@ -208,9 +210,11 @@ async fn without_an_api_token_the_browsers_contact_is_used_and_marked_unverified
     let app = TestApp::new(pool.clone(), "unverified");
     let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
     let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    assert!(!panel.verified);
+    assert_eq!(panel.verified, Default::default());
     assert_eq!(panel.matches[0].reference, "C-1001");
-    let audit = app::audit::newest(&pool, None, 1).await.expect("audit");
+    let audit = app::server::db::audit::newest(&pool, None, 1)
+        .await
+        .expect("audit");
     assert!(!audit[0].verified);
 }
 
@@ -227,7 +231,7 @@ async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_
 
     let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
     let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    assert!(panel.verified);
+    assert!(panel.verified.agent && panel.verified.contact);
     let shown = panel.customer.expect("one customer is shown");
     assert_eq!(
         shown.reference, "C-1005",

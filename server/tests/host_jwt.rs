@@ -5,9 +5,12 @@ mod common;
 use std::sync::Arc;
 
 use app::{
-    api::{Panel, PanelError},
-    page_session::SessionProof,
-    trust::{Install, Secret, Trust},
+    model::{
+        error::PanelError,
+        panel::{Panel, Verified},
+        session::SessionProof,
+    },
+    server::{install::Install, secret::Secret, trust::Trust},
 };
 use axum::http::StatusCode;
 use common::*;
@@ -88,14 +91,25 @@ async fn a_valid_host_token_lets_the_lookup_run_and_names_the_operator(pool: PgP
     assert_eq!(response.status(), StatusCode::OK);
     let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
     assert_eq!(panel.matches[0].reference, "C-1001");
-    let audit = app::audit::newest(&pool, Some("lime"), 1)
+    let audit = app::server::db::audit::newest(&pool, Some("lime"), 1)
         .await
         .expect("audit");
     assert_eq!(
         audit[0].agent, "op-42 Olga Operator",
         "the token names the operator"
     );
-    assert!(audit[0].verified);
+    // Lime's token vouches for the operator, not for the contact (the browser's keys):
+    // said exactly, in the panel and in the audit row.
+    assert_eq!(
+        panel.verified,
+        Verified {
+            agent: true,
+            contact: false
+        }
+    );
+    assert!(audit[0].agent_verified);
+    assert!(!audit[0].contact_verified);
+    assert!(!audit[0].verified, "not everything was verified");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -2,8 +2,13 @@
 
 mod common;
 
-use app::api::{MatchBasis, Panel, PanelError};
+use app::model::{
+    error::PanelError,
+    panel::{MatchBasis, Panel},
+};
+use app::server::client_addr::TrustedProxies;
 use axum::http::{header, StatusCode};
+use axum::{body::Body, http::Request};
 use common::*;
 use serde_json::json;
 use sqlx::PgPool;
@@ -163,7 +168,7 @@ async fn every_lookup_writes_an_audit_row(pool: PgPool) {
     demo(&pool).await;
     let app = TestApp::new(pool.clone(), "audit");
     panel_of(app.panel(json!({"email": "lena@example.com"})).await).await;
-    let rows = app::audit::newest(&pool, Some("test"), 10)
+    let rows = app::server::db::audit::newest(&pool, Some("test"), 10)
         .await
         .expect("audit");
     assert_eq!(rows.len(), 1);
@@ -285,7 +290,7 @@ async fn one_session_calling_too_often_gets_429_with_a_message(pool: PgPool) {
     let app = TestApp::new(pool, "sessionlimit");
     let session = app.session();
     let mut last = None;
-    for _ in 0..(app::trust::SESSION_BURST + 1) {
+    for _ in 0..(app::server::trust::SESSION_BURST + 1) {
         last = Some(
             app.send(post_json("/api/panel", panel_body(&session, json!({}))))
                 .await,
@@ -415,7 +420,7 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     let marco = panel.customer.expect("customer").id;
     let jane = panel.mentioned[0].customer_id;
     let after = panel.more_orders.expect("more than a page");
-    let more = |session: &app::page_session::SessionProof, customer: i64, ticket: &str| {
+    let more = |session: &app::model::session::SessionProof, customer: i64, ticket: &str| {
         post_json(
             "/api/orders/more",
             json!({"request": {"session": session, "ticket": ticket,
@@ -425,7 +430,8 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
 
     let response = app.send(more(&session, marco, &ticket)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let page: app::api::OrdersPage = serde_json::from_str(&text(response).await).expect("JSON");
+    let page: app::model::panel::OrdersPage =
+        serde_json::from_str(&text(response).await).expect("JSON");
     assert_eq!(page.orders.len(), 20);
     assert!(page.orders[0].number < panel.orders[19].number, "continues");
     assert!(page.next.is_some());
@@ -468,10 +474,11 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     };
     let response = app.send(pages(2)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let two: app::api::OrdersPage = serde_json::from_str(&text(response).await).expect("JSON");
+    let two: app::model::panel::OrdersPage =
+        serde_json::from_str(&text(response).await).expect("JSON");
     assert_eq!(two.orders.len(), 25, "the 25 orders after the first page");
     assert_eq!(two.next, None);
-    for out_of_bounds in [0, app::api::MAX_PAGES_AT_ONCE + 1] {
+    for out_of_bounds in [0, app::model::panel::MAX_PAGES_AT_ONCE + 1] {
         let response = app.send(pages(out_of_bounds)).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         assert!(text(response).await.contains("pages of orders"));
@@ -498,7 +505,8 @@ async fn the_early_lookup_reads_the_hosts_message_like_the_page(pool: PgPool) {
     };
     let response = app.send(early(&message)).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let answer: app::api::EarlyAnswer = serde_json::from_str(&text(response).await).expect("JSON");
+    let answer: app::model::panel::EarlyAnswer =
+        serde_json::from_str(&text(response).await).expect("JSON");
     assert_eq!(answer.panel.customer.expect("Jane").name, "Jane Doe");
     assert_eq!(answer.request.mentioned, ["1004"]);
     assert_eq!(answer.request.context.contact_id.as_deref(), Some("55"));
@@ -530,4 +538,70 @@ async fn the_early_lookup_reads_the_hosts_message_like_the_page(pool: PgPool) {
                         "message": message});
     let response = app.send(post_json("/api/panel/early", forged)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A panel call that a reverse proxy forwarded for `client`.
+fn forwarded_for(session: &app::model::session::SessionProof, client: &str) -> Request<Body> {
+    let mut request = post_json("/api/panel", panel_body(session, json!({})));
+    request.headers_mut().insert(
+        "x-forwarded-for",
+        format!("198.51.100.66, {client}").parse().expect("header"),
+    );
+    request
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn behind_a_trusted_proxy_each_agent_has_its_own_limit_and_audit_address(pool: PgPool) {
+    demo(&pool).await;
+    // Requests arrive from CLIENT (192.0.2.7), the proxy.
+    let proxies = TrustedProxies::parse("192.0.2.0/24").expect("proxies");
+    let app = TestApp::behind(
+        pool.clone(),
+        options(&site_root("proxied")),
+        trust(),
+        proxies,
+    );
+    // One agent behind the proxy uses up its own address's allowance…
+    let mut statuses = Vec::new();
+    for _ in 0..150 {
+        let request = forwarded_for(&app.session(), "203.0.113.10");
+        statuses.push(app.send(request).await.status());
+    }
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+    // …and another agent behind the same proxy is not held back by it.
+    let other = app
+        .send(forwarded_for(&app.session(), "203.0.113.11"))
+        .await;
+    assert_eq!(other.status(), StatusCode::BAD_REQUEST, "its own bucket");
+    // The audit row names the agent's address, not the proxy's (nor the forged first entry).
+    let mut request = post_json(
+        "/api/panel",
+        panel_body(&app.session(), json!({"email": "jane@example.com"})),
+    );
+    request
+        .headers_mut()
+        .insert("x-forwarded-for", "203.0.113.12".parse().expect("header"));
+    assert_eq!(app.send(request).await.status(), StatusCode::OK);
+    let rows = app::server::db::audit::newest(&pool, Some("test"), 1)
+        .await
+        .expect("audit");
+    assert_eq!(rows[0].remote_addr.as_deref(), Some("203.0.113.12"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn without_trusted_proxies_a_forwarded_address_is_ignored(pool: PgPool) {
+    demo(&pool).await;
+    let app = TestApp::new(pool.clone(), "unproxied");
+    let mut request = post_json(
+        "/api/panel",
+        panel_body(&app.session(), json!({"email": "jane@example.com"})),
+    );
+    request
+        .headers_mut()
+        .insert("x-forwarded-for", "203.0.113.12".parse().expect("header"));
+    assert_eq!(app.send(request).await.status(), StatusCode::OK);
+    let rows = app::server::db::audit::newest(&pool, Some("test"), 1)
+        .await
+        .expect("audit");
+    assert_eq!(rows[0].remote_addr.as_deref(), Some("192.0.2.7"));
 }

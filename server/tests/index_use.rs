@@ -4,7 +4,7 @@
 //! cheap; on a real store it is what makes a lookup slow, so this fails on one whatever the
 //! table's size. (Statistics, not EXPLAIN: they see the real queries, written once.)
 
-use app::{api::ORDER_PAGE_SIZE, queries};
+use app::{model::panel::ORDER_PAGE_SIZE, server::db::panel as queries};
 use orderpane::contact_keys::ContactKeys;
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -143,12 +143,12 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
         (keys(None, Some("nobody@example.org"), None), None, vec![]),
     ];
     for (keys, chosen, mentioned) in &lookups {
-        queries::panel(&pool, keys, None, *chosen, mentioned)
+        queries::lookup(&pool, keys, None, *chosen, mentioned)
             .await
             .expect("lookup");
     }
     // The next page of a customer with more than a page of orders.
-    let marco = queries::panel(
+    let marco = queries::lookup(
         &pool,
         &keys(None, Some("marco@example.it"), None),
         None,
@@ -159,9 +159,14 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
     .expect("lookup");
     let after = marco.more_orders.expect("a second page").parse().ok();
     let customer = marco.customer.expect("customer").id;
-    queries::orders_page(&pool, customer, after, ORDER_PAGE_SIZE)
-        .await
-        .expect("page");
+    queries::orders_page(
+        &mut pool.acquire().await.expect("a connection"),
+        customer,
+        after,
+        ORDER_PAGE_SIZE,
+    )
+    .await
+    .expect("page");
     let after = sequential_scans(&pool).await;
     assert_eq!(
         after.len(),
@@ -207,7 +212,7 @@ const SEARCH_INDEXES: &[&str] = &[
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgConnectOptions) {
-    use app::customer_search::{HelpdeskContact, SearchTerms};
+    use app::server::{db::customers::HelpdeskContact, search_terms::SearchTerms};
 
     let pool = demo_store_without_seqscans(pool, connect).await;
     let link = "insert into contact_links (install, contact_id, customer_id) \
@@ -237,7 +242,7 @@ async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgCon
     ];
     for query in searches {
         let terms = SearchTerms::read(query, Some("DE"));
-        app::customer_search::search(&pool, &terms)
+        app::server::db::customers::search(&pool, &terms)
             .await
             .expect(query);
     }
@@ -247,7 +252,7 @@ async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgCon
         contact_id: "16",
     };
     let keys = ContactKeys::from_raw(None, Some("nobody@example.org"), None);
-    let panel = queries::panel(&pool, &keys, Some(contact), None, &[])
+    let panel = queries::lookup(&pool, &keys, Some(contact), None, &[])
         .await
         .expect("lookup");
     assert!(panel.customer.is_some(), "the linked customer");

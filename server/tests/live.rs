@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use app::{api::Panel, live::Watch};
+use app::model::{live::Watch, panel::Panel};
 use axum::{
     body::Body,
     http::{Response, StatusCode},
@@ -239,7 +239,7 @@ async fn a_bad_ticket_gets_a_readable_401(pool: PgPool) {
     }
     assert_eq!(app.live.listeners(), 0);
     // Nor is a ticket a session: it opens no panel.
-    let as_session = app::page_session::SessionProof {
+    let as_session = app::model::session::SessionProof {
         install: "test".into(),
         token: good,
     };

@@ -1,7 +1,7 @@
 //! Database tests of the panel's queries and the demo store, each on a fresh database.
 
-use app::api::MatchBasis;
-use app::{api::ORDER_PAGE_SIZE, queries};
+use app::model::panel::MatchBasis;
+use app::{model::panel::ORDER_PAGE_SIZE, server::db::panel as queries};
 use orderpane::contact_keys::ContactKeys;
 use sqlx::PgPool;
 
@@ -80,7 +80,7 @@ async fn unknown_keys_match_nobody(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     demo(&pool).await;
-    let single = queries::panel(
+    let single = queries::lookup(
         &pool,
         &keys(None, Some("jane@example.com"), None),
         None,
@@ -96,7 +96,7 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     );
 
     let lena = keys(None, Some("lena@example.com"), None);
-    let several = queries::panel(&pool, &lena, None, None, &[])
+    let several = queries::lookup(&pool, &lena, None, None, &[])
         .await
         .expect("query");
     assert_eq!(several.matches.len(), 2);
@@ -108,7 +108,7 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
 async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgPool) {
     demo(&pool).await;
     let lena = keys(None, Some("lena@example.com"), None);
-    let chosen = queries::panel(&pool, &lena, None, Some("C-1004"), &[])
+    let chosen = queries::lookup(&pool, &lena, None, Some("C-1004"), &[])
         .await
         .expect("query");
     assert_eq!(
@@ -119,7 +119,7 @@ async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgP
     assert_eq!(chosen.matches.len(), 2, "the other match stays listed");
 
     // Another customer's reference opens nothing: the keys do not point at Jane.
-    let forged = queries::panel(&pool, &lena, None, Some("C-1001"), &[])
+    let forged = queries::lookup(&pool, &lena, None, Some("C-1001"), &[])
         .await
         .expect("query");
     assert_eq!(forged.customer, None);
@@ -131,7 +131,7 @@ async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
     demo(&pool).await;
     // A link written back to the host (custom field) plus the shared email.
     let linked = keys(Some("C-1005"), Some("lena@example.com"), None);
-    let panel = queries::panel(&pool, &linked, None, None, &[])
+    let panel = queries::lookup(&pool, &linked, None, None, &[])
         .await
         .expect("query");
     assert_eq!(panel.matches.len(), 3);
@@ -144,7 +144,7 @@ async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
     demo(&pool).await;
-    let panel = queries::panel(&pool, &keys(Some("C-1001"), None, None), None, None, &[])
+    let panel = queries::lookup(&pool, &keys(Some("C-1001"), None, None), None, None, &[])
         .await
         .expect("query");
     for order in &panel.orders {
@@ -185,9 +185,14 @@ async fn orders_are_newest_first(pool: PgPool) {
         .await
         .expect("query")[0]
         .id;
-    let page = queries::orders_page(&pool, jane, None, ORDER_PAGE_SIZE)
-        .await
-        .expect("query");
+    let page = queries::orders_page(
+        &mut pool.acquire().await.expect("a connection"),
+        jane,
+        None,
+        ORDER_PAGE_SIZE,
+    )
+    .await
+    .expect("query");
     let numbers: Vec<_> = page.orders.iter().map(|o| o.number.as_str()).collect();
     assert_eq!(numbers, ["1005", "1004", "1003", "1002", "1001"]);
     assert_eq!(page.next, None, "five orders fit one page");
@@ -236,7 +241,7 @@ async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers
         "INV-1003".into(),
         "1004".into(),
     ];
-    let panel = queries::panel(
+    let panel = queries::lookup(
         &pool,
         &keys(Some("C-1005"), None, None),
         None,
@@ -257,4 +262,66 @@ async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers
     );
     assert_eq!(panel.mentioned[2].customer_reference, "C-1001");
     assert_eq!(panel.mentioned[2].order.items.len(), 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_lookup_holds_at_most_two_pool_connections(pool: PgPool) {
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    demo(&pool).await;
+    // The same database through a pool that counts its connections out and back.
+    let (out, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (out_acquired, peak_acquired, out_released) = (out.clone(), peak.clone(), out.clone());
+    let counting = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(16)
+        .before_acquire(move |_, _| {
+            let (out, peak) = (out_acquired.clone(), peak_acquired.clone());
+            Box::pin(async move {
+                let now = out.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                Ok(true)
+            })
+        })
+        .after_release(move |_, _| {
+            let out = out_released.clone();
+            Box::pin(async move {
+                out.fetch_sub(1, Ordering::SeqCst);
+                Ok(true)
+            })
+        })
+        .connect_with(pool.connect_options().as_ref().clone())
+        .await
+        .expect("counting pool");
+    // Warm connections, so that every acquire goes through the counted path.
+    let warm: Vec<_> = futures_like_join(&counting, 8).await;
+    drop(warm);
+    peak.store(0, Ordering::SeqCst);
+    // A shown customer with orders, invoices and payments, and mentioned orders of others.
+    let mentioned = ["1003".to_string(), "1004".into(), "INV-1003".into()];
+    let found = queries::lookup(
+        &counting,
+        &keys(Some("C-1005"), None, None),
+        None,
+        None,
+        &mentioned,
+    )
+    .await
+    .expect("lookup");
+    assert!(!found.orders.is_empty() && !found.mentioned.is_empty());
+    let most = peak.load(Ordering::SeqCst);
+    assert!(most <= 2, "one lookup held {most} connections at once");
+}
+
+/// Opens `n` connections at once and gives them back, so the pool keeps them idle.
+async fn futures_like_join(
+    pool: &PgPool,
+    n: usize,
+) -> Vec<sqlx::pool::PoolConnection<sqlx::Postgres>> {
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(pool.acquire().await.expect("connection"));
+    }
+    held
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use app::trust::Install;
+use app::server::install::Install;
 use tokio::sync::{mpsc, watch};
 
 use super::hub::{LiveEvent, LiveHub};

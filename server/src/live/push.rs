@@ -8,8 +8,8 @@
 use std::{convert::Infallible, sync::Arc, time::Duration};
 
 use app::{
-    live::{event, Watch},
-    trust::{Trust, TrustError},
+    model::live::{event, Watch},
+    server::trust::{Trust, TrustError},
 };
 use axum::{
     extract::{Query, State},

@@ -18,7 +18,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use app::trust::Secret;
+use app::server::secret::Secret;
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},

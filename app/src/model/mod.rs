@@ -1,0 +1,17 @@
+//! The types the browser and the server exchange: plain data, the same in both builds.
+//! Nothing here depends on the rest of the app.
+
+/// Invoices, payments, refunds, subscriptions and the customer's summary.
+pub mod billing;
+/// The one error every server function answers with, and its HTTP status.
+pub mod error;
+/// What a panel's push connection watches and the events it hears.
+pub mod live;
+/// The panel lookup: request, answer, orders, paging.
+pub mod panel;
+/// Customer search and links.
+pub mod search;
+/// The page's session as it travels.
+pub mod session;
+/// What the server verified for itself.
+pub mod verified;

@@ -1,0 +1,37 @@
+//! What a server function reaches through Leptos's context: the pool, the trust registry and
+//! the request's client address; and the session check every server function starts with.
+
+use std::sync::Arc;
+
+use leptos::prelude::use_context;
+use sqlx::PgPool;
+
+use super::error::{ServerError, ServerResult};
+use super::trust::{Session, Trust, TrustError};
+use crate::model::error::PanelError;
+use crate::model::session::SessionProof;
+
+/// The database pool provided to server functions.
+pub fn pool() -> ServerResult<PgPool> {
+    use_context::<PgPool>().ok_or(ServerError::MissingContext("the database pool"))
+}
+
+/// The trust registry provided to server functions.
+pub fn trust() -> ServerResult<Arc<Trust>> {
+    use_context::<Arc<Trust>>().ok_or(ServerError::MissingContext("the trust registry"))
+}
+
+/// Verifies the session (the one place every server function is checked) and hands out
+/// the database pool.
+#[tracing::instrument(skip_all, fields(install = %proof.install))]
+pub fn authorize(proof: &SessionProof) -> ServerResult<(Session, PgPool)> {
+    let (trust, pool) = (trust()?, pool()?);
+    match trust.authorize(&proof.install, &proof.token) {
+        Ok(session) => Ok((session, pool)),
+        Err(TrustError::TooManyRequests) => Err(PanelError::TooManyRequests.into()),
+        Err(error) => {
+            tracing::info!(%error, "refused a server-function call");
+            Err(PanelError::Unauthorized.into())
+        }
+    }
+}

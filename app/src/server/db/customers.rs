@@ -1,0 +1,178 @@
+//! The SQL of customer search and contact links (each link and unlink written with its
+//! audit row in one transaction).
+
+use orderpane::host::Agent;
+use sqlx::PgPool;
+
+use super::audit::{self, AuditEvent};
+use crate::model::panel::{CustomerMatch, MatchBasis};
+use crate::model::search::{SearchBasis, SearchHit, SearchResults, MAX_RESULTS};
+use crate::server::search_terms::SearchTerms;
+
+/// A helpdesk contact as links name it: the install whose helpdesk it belongs to, and that
+/// helpdesk's id for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpdeskContact<'a> {
+    /// The install's name.
+    pub install: &'a str,
+    /// The helpdesk's contact id.
+    pub contact_id: &'a str,
+}
+
+/// Rows each lookup of a search may bring: enough to fill the results and see that there
+/// are more, few enough that a common name never reads thousands of rows.
+const ROWS_PER_LOOKUP: i64 = MAX_RESULTS as i64 + 1;
+
+/// Every customer the search finds, strongest match first, then by name. One statement:
+/// each branch is an index probe (see the `create_contact_links` migration and the
+/// `index_use` test), limited, so no search reads a large part of the store.
+pub async fn search(pool: &PgPool, terms: &SearchTerms) -> sqlx::Result<SearchResults> {
+    // Branch ranks follow `SearchBasis`; `~>=~`/`~<~` are the byte-wise comparisons the
+    // text_pattern_ops index serves, in a form that stays indexable in a generic plan (a
+    // `LIKE $1` prefix does not). U+10FFFF sorts after every character that can follow.
+    let rows = sqlx::query!(
+        r#"
+        select distinct on (c.id)
+               c.id, c.reference, c.name,
+               m.rank as "rank!", m.matched as "matched!"
+          from (
+                (select id as customer_id, 0 as rank, reference as matched
+                   from customers where reference = $1 limit $5)
+                union all
+                (select customer_id, 1, number from orders where number = $1 limit $5)
+                union all
+                (select customer_id, 2, number from invoices where number = $1 limit $5)
+                union all
+                (select customer_id, 4, value from customer_identities
+                  where kind = 'phone' and value = $3 limit $5)
+                union all
+                (select customer_id, case when value = $2 then 3 else 5 end, value
+                   from customer_identities
+                  where kind = 'email' and value ~>=~ $2 and value ~<~ ($2 || chr(1114111))
+                  order by value limit $5)
+                union all
+                (select id, 6, name from customers where lower(name) like lower($4) limit $5)
+               ) m
+          join customers c on c.id = m.customer_id
+         order by c.id, m.rank
+        "#,
+        terms.number,
+        terms.email_prefix,
+        terms.phone,
+        terms.name_pattern,
+        ROWS_PER_LOOKUP,
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut hits: Vec<(i32, SearchHit)> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let basis = match row.rank {
+                0 => SearchBasis::Reference,
+                1 => SearchBasis::OrderNumber,
+                2 => SearchBasis::InvoiceNumber,
+                3 => SearchBasis::Email,
+                4 => SearchBasis::Phone,
+                5 => SearchBasis::EmailPrefix,
+                6 => SearchBasis::Name,
+                _ => return None,
+            };
+            let hit = SearchHit {
+                id: row.id,
+                reference: row.reference,
+                name: row.name,
+                basis,
+                matched: row.matched,
+            };
+            Some((row.rank, hit))
+        })
+        .collect();
+    hits.sort_by(|(a, x), (b, y)| (a, &x.name, x.id).cmp(&(b, &y.name, y.id)));
+    let more = hits.len() > MAX_RESULTS;
+    hits.truncate(MAX_RESULTS);
+    Ok(SearchResults {
+        hits: hits.into_iter().map(|(_, hit)| hit).collect(),
+        more,
+    })
+}
+
+/// Links `contact` to customer `customer_id` (replacing its earlier link) and writes `event`
+/// in the same transaction: no link without its audit row. `None` when there is no such
+/// customer.
+pub async fn link(
+    pool: &PgPool,
+    contact: HelpdeskContact<'_>,
+    customer_id: i64,
+    agent: Option<&Agent>,
+    event: &AuditEvent<'_>,
+) -> sqlx::Result<Option<CustomerMatch>> {
+    let mut tx = pool.begin().await?;
+    let linked = sqlx::query!(
+        r#"
+        with linked as (
+            insert into contact_links
+                   (install, contact_id, customer_id, linked_by_agent_id, linked_by_agent_name)
+            select $1, $2, id, $4, $5 from customers where id = $3
+            on conflict (install, contact_id) do update
+               set customer_id = excluded.customer_id,
+                   linked_by_agent_id = excluded.linked_by_agent_id,
+                   linked_by_agent_name = excluded.linked_by_agent_name,
+                   updated_at = now()
+            returning customer_id
+        )
+        select c.id, c.reference, c.name
+          from linked
+          join customers c on c.id = linked.customer_id
+        "#,
+        contact.install,
+        contact.contact_id,
+        customer_id,
+        agent.and_then(|a| a.id.as_deref()),
+        agent.and_then(|a| a.name.as_deref()),
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = linked else {
+        return Ok(None);
+    };
+    audit::record(&mut *tx, event).await?;
+    tx.commit().await?;
+    Ok(Some(CustomerMatch {
+        id: row.id,
+        reference: row.reference,
+        name: row.name,
+        basis: MatchBasis::Linked,
+    }))
+}
+
+/// Removes `contact`'s link to customer `customer_id` and writes `event`, in one
+/// transaction. Returns the customer's reference, or `None` when the contact was not linked
+/// to that customer (already undone, or since linked to another: that link stays).
+pub async fn unlink(
+    pool: &PgPool,
+    contact: HelpdeskContact<'_>,
+    customer_id: i64,
+    event: &AuditEvent<'_>,
+) -> sqlx::Result<Option<String>> {
+    let mut tx = pool.begin().await?;
+    let reference = sqlx::query_scalar!(
+        r#"
+        with removed as (
+            delete from contact_links
+             where install = $1 and contact_id = $2 and customer_id = $3
+            returning customer_id
+        )
+        select c.reference
+          from removed
+          join customers c on c.id = removed.customer_id
+        "#,
+        contact.install,
+        contact.contact_id,
+        customer_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    audit::record(&mut *tx, event).await?;
+    tx.commit().await?;
+    Ok(reference)
+}

@@ -1,0 +1,421 @@
+//! The SQL behind the panel. Each helper takes `impl PgExecutor` so it runs on the pool or
+//! inside a transaction alike.
+
+use std::collections::HashMap;
+
+use orderpane::{contact_keys::ContactKeys, money::Money};
+use sqlx::{PgConnection, PgExecutor, PgPool};
+
+use super::billing;
+use super::customers::HelpdeskContact;
+use crate::model::billing::{Billing, Summary};
+use crate::model::panel::{
+    CustomerMatch, MatchBasis, MentionedOrder, OrderItem, OrderRow, Shipment, ORDER_PAGE_SIZE,
+};
+
+/// What the store says about one contact (the panel's data, before who asked is added).
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Every customer the contact's keys match.
+    pub matches: Vec<CustomerMatch>,
+    /// The one shown (see [`shown_customer`]).
+    pub customer: Option<CustomerMatch>,
+    /// Its totals.
+    pub summary: Option<Summary>,
+    /// Its first page of orders, newest first.
+    pub orders: Vec<OrderRow>,
+    /// Where the next page starts, when there is one.
+    pub more_orders: Option<String>,
+    /// Its invoices, payments, refunds and subscriptions.
+    pub billing: Billing,
+    /// The orders the conversation mentions, whoever they belong to.
+    pub mentioned: Vec<MentionedOrder>,
+}
+
+/// Everything the panel shows for one contact: its matching customers (with the one an agent
+/// linked to `linked_to`, when there is one), and the orders and billing of the one it shows
+/// (see [`shown_customer`]; several matches are for the agent to choose between, never
+/// guessed), and the orders the conversation mentions.
+///
+/// Holds at most two pool connections: the shown customer's reads run one after another on
+/// one, the mentioned orders on the other. A wider fan-out made a wave of reloads take the
+/// whole pool.
+#[tracing::instrument(skip_all)]
+pub async fn lookup(
+    pool: &PgPool,
+    keys: &ContactKeys,
+    linked_to: Option<HelpdeskContact<'_>>,
+    chosen: Option<&str>,
+    mentioned: &[String],
+) -> sqlx::Result<Found> {
+    let mut conn = pool.acquire().await?;
+    let matches = matching_customers(&mut *conn, keys, linked_to).await?;
+    let customer = shown_customer(&matches, chosen);
+    let shown_id = customer.as_ref().map(|c| c.id);
+    let shown = async {
+        let Some(id) = shown_id else {
+            return Ok((None, OrderPage::default(), Billing::default()));
+        };
+        let summary = billing::summary(&mut *conn, id).await?;
+        let page = orders_page(&mut conn, id, None, ORDER_PAGE_SIZE).await?;
+        let billing = billing::billing(&mut *conn, id).await?;
+        Ok::<_, sqlx::Error>((summary, page, billing))
+    };
+    let mentioned = async {
+        if mentioned.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut other = pool.acquire().await?;
+        mentioned_orders(&mut other, mentioned, shown_id).await
+    };
+    let ((summary, page, billing), mentioned) = tokio::try_join!(shown, mentioned)?;
+    Ok(Found {
+        matches,
+        customer,
+        summary,
+        orders: page.orders,
+        more_orders: page.next,
+        billing,
+        mentioned,
+    })
+}
+
+/// The orders with these numbers, or billed by invoices with these numbers, in the order
+/// given, flagged when they are not `shown_customer`'s. Numbers the store does not have are
+/// left out.
+pub async fn mentioned_orders(
+    conn: &mut PgConnection,
+    numbers: &[String],
+    shown_customer: Option<i64>,
+) -> sqlx::Result<Vec<MentionedOrder>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A mentioned invoice number pins the order it bills.
+    let rows = sqlx::query!(
+        r#"
+        select distinct on (o.id)
+               o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address,
+               to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!",
+               c.id as customer_id, c.reference, c.name, m.mentioned as "mentioned!"
+          from (
+                select id, number as mentioned from orders where number = any($1)
+                union all
+                select order_id, number from invoices
+                 where number = any($1) and order_id is not null
+               ) m
+          join orders o on o.id = m.id
+          join customers c on c.id = o.customer_id
+         order by o.id, array_position($1, m.mentioned)
+        "#,
+        numbers,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut details = OrderDetails::of(conn, &ids).await?;
+    let mut found: Vec<(usize, MentionedOrder)> = rows
+        .into_iter()
+        .map(|row| {
+            let position = numbers.iter().position(|n| *n == row.mentioned);
+            (
+                position.unwrap_or(usize::MAX),
+                MentionedOrder {
+                    order: details.row(OrderHead {
+                        id: row.id,
+                        number: row.number,
+                        placed_on: row.placed_on,
+                        status: row.status,
+                        total: Money::new(row.total_minor, row.currency),
+                        shipping_address: row.shipping_address,
+                    }),
+                    customer_id: row.customer_id,
+                    customer_reference: row.reference,
+                    customer_name: row.name,
+                    other_customer: Some(row.customer_id) != shown_customer,
+                },
+            )
+        })
+        .collect();
+    found.sort_by_key(|(position, _)| *position);
+    Ok(found.into_iter().map(|(_, order)| order).collect())
+}
+
+/// Which of the matches the panel shows: the one an agent linked to the contact; else the
+/// only one; else the one matched by external id (the business's own id is a deliberate
+/// link, unlike a shared email); else the agent's choice when it is among the matches; else
+/// none, and the agent chooses.
+pub fn shown_customer(matches: &[CustomerMatch], chosen: Option<&str>) -> Option<CustomerMatch> {
+    // A contact has at most one link (unique per install and contact), made by a person.
+    if let Some(linked) = matches.iter().find(|m| m.basis == MatchBasis::Linked) {
+        return Some(linked.clone());
+    }
+    if let [only] = matches {
+        return Some(only.clone());
+    }
+    let mut by_external_id = matches.iter().filter(|m| m.basis == MatchBasis::ExternalId);
+    if let (Some(linked), None) = (by_external_id.next(), by_external_id.next()) {
+        return Some(linked.clone());
+    }
+    let chosen = chosen?;
+    matches.iter().find(|m| m.reference == chosen).cloned()
+}
+
+/// Every customer one of the contact's keys points at (the external id also names a
+/// customer by the store's reference), and the one an agent linked to `linked_to`, each once
+/// with its strongest basis (link, external id, email, phone), ordered by that strength and
+/// then by name.
+pub async fn matching_customers(
+    db: impl PgExecutor<'_>,
+    keys: &ContactKeys,
+    linked_to: Option<HelpdeskContact<'_>>,
+) -> sqlx::Result<Vec<CustomerMatch>> {
+    // The external id is matched against the customers' external-id identities and against
+    // the store's own customer reference (what a customer-id custom field holds).
+    let rows = sqlx::query!(
+        r#"
+        select distinct on (c.id)
+               c.id, c.reference, c.name, m.kind as "kind!"
+          from (
+                select customer_id, kind
+                  from customer_identities
+                 where (kind, value) in (('external_id', $1), ('email', $2), ('phone', $3))
+                union all
+                select id, 'external_id'
+                  from customers
+                 where reference = $1
+                union all
+                select customer_id, 'linked'
+                  from contact_links
+                 where install = $4 and contact_id = $5
+               ) m
+          join customers c on c.id = m.customer_id
+         order by c.id,
+                  case m.kind
+                       when 'linked' then 0 when 'external_id' then 1 when 'email' then 2
+                       else 3
+                  end
+        "#,
+        keys.external_id,
+        keys.email,
+        keys.phone,
+        linked_to.map(|contact| contact.install),
+        linked_to.map(|contact| contact.contact_id),
+    )
+    .fetch_all(db)
+    .await?;
+
+    let mut matches: Vec<CustomerMatch> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let basis = match row.kind.as_str() {
+                "linked" => MatchBasis::Linked,
+                "external_id" => MatchBasis::ExternalId,
+                "email" => MatchBasis::Email,
+                "phone" => MatchBasis::Phone,
+                _ => return None,
+            };
+            Some(CustomerMatch {
+                id: row.id,
+                reference: row.reference,
+                name: row.name,
+                basis,
+            })
+        })
+        .collect();
+    matches.sort_by(|a, b| (a.basis as u8, &a.name, a.id).cmp(&(b.basis as u8, &b.name, b.id)));
+    Ok(matches)
+}
+
+/// One page of a customer's orders, and where the next one starts.
+#[derive(Debug, Default)]
+pub struct OrderPage {
+    /// Up to the orders asked for, newest first, with their details.
+    pub orders: Vec<OrderRow>,
+    /// The cursor of the next page (the last order's id), when there are more.
+    pub next: Option<String>,
+}
+
+/// Up to `len` of the customer's orders, newest first, with their items, shipments, payment
+/// state and refunds: from the newest, or after the order `after` (its id, from
+/// [`OrderPage::next`]). A cursor that is not one of this customer's orders gives no rows.
+pub async fn orders_page(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    after: Option<i64>,
+    len: i64,
+) -> sqlx::Result<OrderPage> {
+    // One more than asked for, to know whether another follows.
+    let rows = sqlx::query!(
+        r#"
+        select id, number, status, currency, total_minor, shipping_address,
+               to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!"
+          from orders
+         where customer_id = $1
+           and ($2::bigint is null
+                or (placed_at, id) < (select placed_at, id from orders
+                                       where id = $2 and customer_id = $1))
+         order by placed_at desc, id desc
+         limit $3
+        "#,
+        customer_id,
+        after,
+        len + 1,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let len = usize::try_from(len).unwrap_or_default();
+    let more = rows.len() > len;
+    let rows = &rows[..rows.len().min(len)];
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut details = OrderDetails::of(conn, &ids).await?;
+    let next = more.then(|| ids.last().map(i64::to_string)).flatten();
+    let orders = rows
+        .iter()
+        .map(|row| {
+            details.row(OrderHead {
+                id: row.id,
+                number: row.number.clone(),
+                placed_on: row.placed_on.clone(),
+                status: row.status.clone(),
+                total: Money::new(row.total_minor, row.currency.clone()),
+                shipping_address: row.shipping_address.clone(),
+            })
+        })
+        .collect();
+    Ok(OrderPage { orders, next })
+}
+
+/// An order's own columns, before its details are added.
+struct OrderHead {
+    id: i64,
+    number: String,
+    placed_on: String,
+    status: String,
+    total: Money,
+    shipping_address: Option<String>,
+}
+
+/// The items, shipments, payments and refunds of a set of orders, to complete their rows with.
+struct OrderDetails {
+    items: HashMap<i64, Vec<OrderItem>>,
+    shipments: HashMap<i64, Vec<Shipment>>,
+    money: billing::OrderMoney,
+}
+
+impl OrderDetails {
+    /// Reads the details of the orders `ids`, one kind after another on `conn`.
+    async fn of(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Self> {
+        if ids.is_empty() {
+            return Ok(Self {
+                items: HashMap::new(),
+                shipments: HashMap::new(),
+                money: billing::OrderMoney::default(),
+            });
+        }
+        let items = order_items(&mut *conn, ids).await?;
+        let shipments = order_shipments(&mut *conn, ids).await?;
+        let money = billing::order_money(&mut *conn, ids).await?;
+        Ok(Self {
+            items,
+            shipments,
+            money,
+        })
+    }
+
+    /// The complete row of the order `head`.
+    fn row(&mut self, head: OrderHead) -> OrderRow {
+        let shipments = self.shipments.remove(&head.id).unwrap_or_default();
+        let refunds = self.money.refunds.remove(&head.id).unwrap_or_default();
+        let paid = self.money.paid.get(&head.id).copied().unwrap_or_default();
+        let delivered = shipments
+            .iter()
+            .filter(|s| s.delivered_on.is_some())
+            .count();
+        OrderRow {
+            payment_state: billing::payment_state(head.total.minor, paid, &refunds).into(),
+            fulfilment: billing::fulfilment_state(
+                &head.status,
+                head.shipping_address.is_some(),
+                shipments.len(),
+                delivered,
+            )
+            .into(),
+            number: head.number,
+            placed_on: head.placed_on,
+            status: head.status,
+            total: head.total,
+            shipping_address: head.shipping_address,
+            items: self.items.remove(&head.id).unwrap_or_default(),
+            shipments,
+            refunds,
+        }
+    }
+}
+
+/// The items of these orders by order id, priced in their order's currency.
+async fn order_items(
+    db: impl PgExecutor<'_>,
+    order_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<OrderItem>>> {
+    let rows = sqlx::query!(
+        r#"
+        select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
+          from order_items i
+          join orders o on o.id = i.order_id
+         where i.order_id = any($1)
+         order by i.order_id, i.id
+        "#,
+        order_ids,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(group_by_order(rows.into_iter().map(|row| {
+        let item = OrderItem {
+            sku: row.sku,
+            name: row.name,
+            quantity: row.quantity,
+            unit_price: Money::new(row.unit_price_minor, row.currency),
+        };
+        (row.order_id, item)
+    })))
+}
+
+/// The shipments of these orders by order id, oldest first.
+async fn order_shipments(
+    db: impl PgExecutor<'_>,
+    order_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<Shipment>>> {
+    let rows = sqlx::query!(
+        r#"
+        select order_id, carrier, tracking_number, tracking_url,
+               to_char(shipped_at at time zone 'UTC', 'YYYY-MM-DD') as "shipped_on!",
+               to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD') as delivered_on
+          from shipments
+         where order_id = any($1)
+         order by order_id, shipped_at, id
+        "#,
+        order_ids,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(group_by_order(rows.into_iter().map(|row| {
+        let shipment = Shipment {
+            carrier: row.carrier,
+            tracking_number: row.tracking_number,
+            tracking_url: row.tracking_url,
+            shipped_on: row.shipped_on,
+            delivered_on: row.delivered_on,
+        };
+        (row.order_id, shipment)
+    })))
+}
+
+/// Collects `(order id, value)` pairs into lists per order, keeping their order.
+fn group_by_order<T>(pairs: impl Iterator<Item = (i64, T)>) -> HashMap<i64, Vec<T>> {
+    let mut by_order: HashMap<i64, Vec<T>> = HashMap::new();
+    for (order_id, value) in pairs {
+        by_order.entry(order_id).or_default().push(value);
+    }
+    by_order
+}

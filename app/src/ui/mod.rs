@@ -1,0 +1,7 @@
+//! The user interface: the panel page and its parts, and the bridges to the browser and
+//! the helpdesk around it.
+
+/// Where the app meets the browser: the host's messages, the page's session, the clipboard.
+pub mod bridge;
+/// The customer panel page and its parts.
+pub mod panel;

@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { expectCustomer, openConversation } from "./simulator";
+
+// What must hold when things happen in an awkward order: a new contact while a panel is
+// shown, an answer that arrives after the part of the page that asked is gone.
+
+test("while another contact's panel loads, the previous customer is not shown under it", async ({ page }) => {
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  // Hold the next lookup's answer until the test has looked at the page.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/panel", async (route) => {
+    await held;
+    await route.continue();
+  });
+  // The host says the conversation now has another contact (as Chatwoot does when a
+  // conversation's contact changes), from its own window and origin.
+  await page.evaluate(() => {
+    const frame = document.getElementById("dashboard-app") as HTMLIFrameElement;
+    const context = {
+      event: "appContext",
+      data: {
+        contact: { id: 9002, email: "lena@example.com", name: "Lena Fischer" },
+        conversation: { id: 101, messages: [] },
+        currentAgent: { id: 1, name: "Sam Agent" },
+      },
+    };
+    frame.contentWindow!.postMessage(JSON.stringify(context), "*");
+  });
+  await expect(app.locator("[data-state=loading], [data-state=several-matches]").first()).toBeVisible();
+  await expect(app.getByText("Jane Doe")).toHaveCount(0);
+  release();
+  await expect(app.locator(".customer h1, [data-state=several-matches]").first()).toBeVisible();
+  await expect(app.locator(".customer h1")).not.toHaveText("Jane Doe");
+});
+
+test("a search answered after the search box was closed does not break the panel", async ({ page }) => {
+  const crashes: string[] = [];
+  page.on("console", (message) => {
+    if (/panicked|unreachable|RuntimeError/.test(message.text())) crashes.push(message.text());
+  });
+  page.on("pageerror", (error) => crashes.push(String(error)));
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let answered!: () => void;
+  const delivered = new Promise<void>((resolve) => (answered = resolve));
+  await page.route("**/api/customers/search", async (route) => {
+    await held;
+    await route.continue();
+    answered();
+  });
+  const offer = app.getByRole("button", { name: "Not this customer? Search" });
+  await offer.click();
+  const box = app.getByLabel("Find the customer in the store");
+  await box.fill("haddad");
+  await box.press("Enter");
+  await expect(app.locator("[data-state=searching]")).toBeVisible();
+  // The agent closes the search before the store answers.
+  await offer.click();
+  await expect(box).toHaveCount(0);
+  release();
+  await delivered;
+  // The panel still works: the search opens again and answers.
+  await page.unroute("**/api/customers/search");
+  await offer.click();
+  await app.getByLabel("Find the customer in the store").fill("haddad");
+  await app.getByLabel("Find the customer in the store").press("Enter");
+  await expect(app.locator("[data-state=search-results]")).toHaveText("1 customer found.");
+  expect(crashes).toEqual([]);
+});
