@@ -39,15 +39,11 @@ pub mod ui;
 /// queueing behind it; the page adopts the answer ([`ui::bridge::host::take_early_lookup`]) when its
 /// own first request would be the same. Lime Connect talks only after the page says `ready`,
 /// so it has no early lookup.
-pub const INBOX_SCRIPT: &str = "(function(w,d){var q=[];w.__orderpaneInbox=q;\
-function m(n){var e=d.querySelector('meta[name=\"orderpane-'+n+'\"]');return e?e.content:''}\
-w.addEventListener('message',function(e){if(w.__orderpaneInbox!==q)return;q.push(e);\
-if(w.__orderpaneEarly!==undefined||e.source!==w.parent||e.source===w||\
-e.origin!==m('host-origin')||typeof e.data!=='string'||e.data.indexOf('\"appContext\"')<0)\
-return;w.__orderpaneEarly=fetch('/api/panel/early',{method:'POST',\
-headers:{'content-type':'application/json'},body:JSON.stringify({session:\
-{install:m('install'),token:m('session')},message:e.data})}).then(function(r){\
-return r.ok?r.text():null},function(){return null})})})(window,document)";
+///
+/// Written, with comments, in `app/src/boot.js`. Every page carries it, so what is inlined is
+/// the compact copy `app/build.rs` makes of it: comment lines, indentation and most line breaks
+/// removed, by the rules at the top of boot.js.
+pub const INBOX_SCRIPT: &str = include_str!(concat!(env!("OUT_DIR"), "/boot.min.js"));
 
 /// The whole HTML document, rendered on the server for every page request.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

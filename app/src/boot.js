@@ -1,0 +1,67 @@
+/*
+ * The page's boot script: inlined into every page's <head> (with the CSP nonce) as
+ * `crate::INBOX_SCRIPT`, so it runs before anything else, long before the wasm has started.
+ *
+ * 1. It keeps every `message` event in `window.__orderpaneInbox` until the wasm takes the
+ *    array (host_bridge.rs drains it and sets the property to null; the script then stops).
+ *    The host bridge checks each event's window and origin, not this script.
+ * 2. The first Chatwoot-family appContext (a JSON string) that comes from the parent window
+ *    on the install's host origin is POSTed at once to `api::early_panel`
+ *    (/api/panel/early), so the lookup overlaps the wasm's start. The promise of its answer's
+ *    text (null when it failed) waits in `window.__orderpaneEarly` for
+ *    `host_bridge::take_early_lookup`, which leaves null there.
+ *
+ * The session comes from the `<meta name="orderpane-…">` tags (page_session.rs), read when a
+ * message arrives: they come after this script in the page. Unit tests in page_session.rs
+ * and api.rs look for `m('install')`, `m('session')`, `m('host-origin')`, the meta selector
+ * and `fetch('/api/panel/early'` written exactly so; end2end/tests/boot_script.spec.ts runs
+ * this file, as written and as inlined, in a browser.
+ *
+ * The page pays for every byte on every load, so app/build.rs inlines a compact copy:
+ * - A line that starts with `//` is removed, and so are the lines from one that starts with
+ *   `/*` to the next one that ends with `*\/` (after indentation).
+ * - Every other line loses its indentation and trailing spaces; blank lines go.
+ * - A line break is dropped after a line ending in `{ ( [ , ; || &&` or before a line starting
+ *   with `} ) ]`; every other one stays a single newline, so automatic semicolons and
+ *   `return`<newline> mean what they mean here.
+ * - Spaces inside a line are kept, so the code is written tight: one clause a line.
+ * The build refuses (names the line) code lines containing `//` or `/*` (comments after code,
+ * or those characters in a string or regex), a backtick, or a trailing backslash: the rules
+ * above cannot keep those safe. Write such a string as '/'+'/' instead.
+ */
+(function(w,d){
+var q=[];
+w.__orderpaneInbox=q;
+// A session tag's content ('' when the page has none: then no origin matches).
+function m(n){
+var e=d.querySelector('meta[name="orderpane-'+n+'"]');
+return e?e.content:''
+}
+w.addEventListener('message',function(e){
+// Once the wasm has taken the inbox, it handles messages itself: the script is done.
+if(w.__orderpaneInbox!==q)return;
+q.push(e);
+// Only one early lookup, and only for...
+if(w.__orderpaneEarly!==undefined||
+// ...the parent window (never the page itself, which is its own parent when not framed),...
+e.source!==w.parent||e.source===w||
+// ...on the install's host origin,...
+e.origin!==m('host-origin')||
+// ...with Chatwoot's appContext (a string; Lime Connect posts objects and waits for `ready`).
+typeof e.data!=='string'||e.data.indexOf('"appContext"')<0
+)return;
+// The body api::early_panel reads: the page's session and the message as it came.
+w.__orderpaneEarly=fetch('/api/panel/early',{
+method:'POST',
+headers:{'content-type':'application/json'},
+body:JSON.stringify({
+session:{install:m('install'),token:m('session')},
+message:e.data
+})
+}).then(function(r){
+return r.ok?r.text():null
+},function(){
+return null
+})
+})
+})(window,document)
