@@ -28,6 +28,7 @@ pub struct AuditEvent<'a> {
 }
 
 /// Writes one event.
+#[tracing::instrument(skip_all)]
 pub async fn record(db: impl PgExecutor<'_>, event: &AuditEvent<'_>) -> sqlx::Result<()> {
     sqlx::query!(
         r#"
@@ -79,6 +80,7 @@ pub struct AuditRow {
 }
 
 /// The newest events, newest first, optionally of one install.
+#[tracing::instrument(skip_all)]
 pub async fn newest(
     db: impl PgExecutor<'_>,
     install: Option<&str>,

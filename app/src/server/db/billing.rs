@@ -16,6 +16,7 @@ use crate::model::billing::{
 /// one), and how many there are in all. One statement, one round trip: each part is an index
 /// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
 /// such as the sort keys, are ignored when it is read).
+#[tracing::instrument(skip_all)]
 pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<Billing> {
     let row = sqlx::query!(
         r#"
@@ -104,6 +105,7 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
 
 /// The customer's totals and monthly spending: one statement, each part an index probe by
 /// customer. `None` when the customer does not exist.
+#[tracing::instrument(skip_all)]
 pub async fn summary(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<Summary>> {
     let today = chrono::Utc::now().date_naive();
     let window = chart_window(today);
@@ -247,6 +249,7 @@ fn chart(
 
 /// What was paid and refunded for each of these orders, to tell their payment state. A
 /// payment counts for an order when it names the order, or names only one of its invoices.
+#[tracing::instrument(skip_all)]
 pub async fn order_money(conn: &mut PgConnection, order_ids: &[i64]) -> sqlx::Result<OrderMoney> {
     let payments = sqlx::query!(
         r#"

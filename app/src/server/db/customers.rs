@@ -26,6 +26,7 @@ const ROWS_PER_LOOKUP: i64 = MAX_RESULTS as i64 + 1;
 /// Every customer the search finds, strongest match first, then by name. One statement:
 /// each branch is an index probe (see the `create_contact_links` migration and the
 /// `index_use` test), limited, so no search reads a large part of the store.
+#[tracing::instrument(skip_all)]
 pub async fn search(pool: &PgPool, terms: &SearchTerms) -> sqlx::Result<SearchResults> {
     // Branch ranks follow `SearchBasis`; `~>=~`/`~<~` are the byte-wise comparisons the
     // text_pattern_ops index serves, in a form that stays indexable in a generic plan (a
@@ -99,6 +100,7 @@ pub async fn search(pool: &PgPool, terms: &SearchTerms) -> sqlx::Result<SearchRe
 /// Links `contact` to customer `customer_id` (replacing its earlier link) and writes `event`
 /// in the same transaction: no link without its audit row. `None` when there is no such
 /// customer.
+#[tracing::instrument(skip_all)]
 pub async fn link(
     pool: &PgPool,
     contact: HelpdeskContact<'_>,
@@ -148,6 +150,7 @@ pub async fn link(
 /// Removes `contact`'s link to customer `customer_id` and writes `event`, in one
 /// transaction. Returns the customer's reference, or `None` when the contact was not linked
 /// to that customer (already undone, or since linked to another: that link stays).
+#[tracing::instrument(skip_all)]
 pub async fn unlink(
     pool: &PgPool,
     contact: HelpdeskContact<'_>,

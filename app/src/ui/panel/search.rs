@@ -74,9 +74,30 @@ pub fn CustomerSearch(#[prop(optional)] focus: bool) -> impl IntoView {
     let search = expect_context::<SearchContext>();
     let actions = expect_context::<PanelActions>();
     let query = RwSignal::new(String::new());
-    let state = RwSignal::new(SearchState::Idle);
-    // Only the latest search may answer.
-    let latest = StoredValue::new(0_u64);
+    // Why a search could not be sent (too short, panel not ready); cleared by the next try.
+    let problem = RwSignal::new(None::<String>);
+    // The search itself: Leptos keeps only the latest dispatch's answer, and an answer that
+    // arrives after the search box was closed goes nowhere.
+    let run = Action::new_local(|(context, text): &(AgentContext, String)| {
+        let (context, text) = (context.clone(), text.clone());
+        async move {
+            let result = search_customers(context, text.clone()).await;
+            (text, result)
+        }
+    });
+    let state = Memo::new(move |_| {
+        if let Some(problem) = problem.get() {
+            return SearchState::Failed(problem);
+        }
+        if run.pending().get() {
+            return SearchState::Searching;
+        }
+        match run.value().get() {
+            None => SearchState::Idle,
+            Some((text, Ok(results))) => SearchState::Found(text, results),
+            Some((_, Err(error))) => SearchState::Failed(error.to_string()),
+        }
+    });
     let input = NodeRef::<html::Input>::new();
     if focus {
         Effect::new(move |_| {
@@ -91,28 +112,15 @@ pub fn CustomerSearch(#[prop(optional)] focus: bool) -> impl IntoView {
         let text = query.get_untracked();
         let text = match checked_query(&text) {
             Ok(text) => text.to_owned(),
-            Err(problem) => return state.set(SearchState::Failed(problem)),
+            Err(reason) => return problem.set(Some(reason)),
         };
         let Some(context) = search.agent_context() else {
-            return state.set(SearchState::Failed(
+            return problem.set(Some(
                 "The panel is still starting. Try again in a moment.".into(),
             ));
         };
-        let number = latest.get_value() + 1;
-        latest.set_value(number);
-        state.set(SearchState::Searching);
-        leptos::task::spawn_local(async move {
-            let result = search_customers(context, text.clone()).await;
-            // The search may have been closed, or the panel rebuilt by a live change, while
-            // this ran: its values are gone then, and `try_` says so instead of panicking.
-            if latest.try_get_value() != Some(number) {
-                return;
-            }
-            state.set(match result {
-                Ok(results) => SearchState::Found(text, results),
-                Err(error) => SearchState::Failed(error.to_string()),
-            });
-        });
+        problem.set(None);
+        run.dispatch((context, text));
     };
 
     let status = move || match state.get() {
