@@ -67,15 +67,28 @@ async fn sequential_scans(pool: &PgPool) -> Vec<(String, i64)> {
     statistics(pool, TABLE_SCANS, STORE_TABLES).await
 }
 
-/// One statistics view's counts for `names`, as this connection sees them.
+/// The most connections one panel lookup holds, and so the size of the test's pool.
+const LOOKUP_CONNECTIONS: u32 = 2;
+
+/// One statistics view's counts for `names`, after every connection flushed its own.
 async fn statistics(pool: &PgPool, sql: &str, names: &[&str]) -> Vec<(String, i64)> {
-    // One connection: the lookups ran on it, so its pending statistics are flushed here.
-    for step in [
-        "select pg_stat_force_next_flush()",
-        "select pg_stat_clear_snapshot()",
-    ] {
-        sqlx::query(step).execute(pool).await.expect(step);
+    // The lookups ran on the pool's connections: each flushes its pending statistics (at
+    // the end of this statement), then this connection reads a fresh snapshot.
+    let mut connections = Vec::new();
+    for _ in 0..LOOKUP_CONNECTIONS {
+        connections.push(pool.acquire().await.expect("connection"));
     }
+    for connection in &mut connections {
+        sqlx::query("select pg_stat_force_next_flush()")
+            .execute(&mut **connection)
+            .await
+            .expect("flush");
+    }
+    drop(connections);
+    sqlx::query("select pg_stat_clear_snapshot()")
+        .execute(pool)
+        .await
+        .expect("snapshot");
     sqlx::query_as(sql)
         .bind(names)
         .fetch_all(pool)
@@ -83,12 +96,12 @@ async fn statistics(pool: &PgPool, sql: &str, names: &[&str]) -> Vec<(String, i6
         .expect("statistics")
 }
 
-/// One connection to the demo store on which the planner takes any usable index over a
+/// A pool (of as many connections as one lookup holds) on the demo store, on which the planner takes any usable index over a
 /// sequential scan (so a scan it still makes means there was no index to use), and whose
 /// statistics therefore see every query of the test.
 async fn demo_store_without_seqscans(pool: PgPoolOptions, connect: PgConnectOptions) -> PgPool {
     let pool = pool
-        .max_connections(1)
+        .max_connections(LOOKUP_CONNECTIONS)
         .connect_with(connect.options([("enable_seqscan", "off")]))
         .await
         .expect("pool");
