@@ -10,8 +10,7 @@
 
 use std::path::Path;
 
-use app::trust::{random_id, Install, Secret};
-use orderpane::host::HostKind;
+use app::trust::{Install, Secret};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -115,50 +114,10 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
     Ok(installs)
 }
 
-/// The custom field the simulator's installs keep the store's customer reference in.
-pub const SIMULATOR_CUSTOMER_FIELD: &str = "store_customer_id";
-/// The conversation custom field the simulator's Lime install records the discussed order in.
-pub const SIMULATOR_ORDER_FIELD: &str = "discussed_order";
-
-/// The country the simulator's contacts write national phone numbers for.
-pub const SIMULATOR_PHONE_REGION: &str = "DE";
-/// The helpdesk account of the simulator's conversations.
-pub const SIMULATOR_ACCOUNT_ID: i64 = 1;
-
-/// The installs the host simulator uses in development, on the simulator's origin, with
-/// secrets made up at start-up: `simulator` (Chatwoot, listening to the simulator's socket at
-/// `cable_url` when given), `simulator-akece` (Akece), `simulator-lime` (Lime Connect, whose
-/// JWTs the simulator signs with the install's `jwt_secret`) and `simulator-api` (Chatwoot,
-/// verifying through the simulator's fake REST API at `api_url` with its `api_token`). All
-/// read and write the customer reference in a custom field.
-pub fn simulator_installs(origin: &str, cable_url: Option<&str>, api_url: &str) -> [Install; 4] {
-    let install = |name: &str, kind: HostKind| {
-        let mut install = Install::new(name, kind, origin, Secret::new(random_id()));
-        install.customer_field = Some(SIMULATOR_CUSTOMER_FIELD.into());
-        install.phone_region = Some(SIMULATOR_PHONE_REGION.into());
-        install
-    };
-    let mut chatwoot = install("simulator", HostKind::Chatwoot);
-    if let Some(url) = cable_url {
-        chatwoot.cable_url = Some(url.into());
-        chatwoot.account_id = Some(SIMULATOR_ACCOUNT_ID);
-        chatwoot.cable_user_id = Some(1);
-        chatwoot.cable_pubsub_token = Some(Secret::new(random_id()));
-    }
-    let akece = install("simulator-akece", HostKind::Akece);
-    let mut lime = install("simulator-lime", HostKind::Lime);
-    lime.jwt_secret = Some(Secret::new(random_id()));
-    lime.order_field = Some(SIMULATOR_ORDER_FIELD.into());
-    let mut api = install("simulator-api", HostKind::Chatwoot);
-    api.api_url = Some(api_url.into());
-    api.account_id = Some(SIMULATOR_ACCOUNT_ID);
-    api.api_token = Some(Secret::new(random_id()));
-    [chatwoot, akece, lime, api]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use orderpane::host::HostKind;
 
     const FILE: &str = r#"
         [[install]]
