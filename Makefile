@@ -6,6 +6,9 @@ export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export SQLX_OFFLINE := true
 # cargo-leptos bakes this into the release build; the same value lets `cargo run --release` reuse it.
 export LEPTOS_OUTPUT_NAME := orderpane
+# cargo-leptos builds the server with its development extras (bin-features in Cargo.toml); the
+# `cargo run`s below ask for the same, so that they reuse that build instead of redoing it.
+DEV := --features dev
 
 .PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench
 
@@ -27,19 +30,19 @@ tools:
 
 ## Start a detached development database in target/dev-db and print its DATABASE_URL.
 db-up:
-	cargo run --quiet -p server -- db up --dir target/dev-db
+	cargo run --quiet -p server $(DEV) -- db up --dir target/dev-db
 
 ## Stop that database.
 db-down:
-	cargo run --quiet -p server -- db down --dir target/dev-db
+	cargo run --quiet -p server $(DEV) -- db down --dir target/dev-db
 
 ## Regenerate .sqlx after changing a query (needs `make db-up` first, or any DATABASE_URL).
 sqlx-prepare:
-	DATABASE_URL=$${DATABASE_URL:-$$(cargo run --quiet -p server -- db up --dir target/dev-db)} SQLX_OFFLINE=false cargo sqlx prepare --workspace -- --workspace --exclude frontend --all-targets
+	DATABASE_URL=$${DATABASE_URL:-$$(cargo run --quiet -p server $(DEV) -- db up --dir target/dev-db)} SQLX_OFFLINE=false cargo sqlx prepare --workspace -- --workspace --exclude frontend --all-targets --features server/dev
 
 ## Print the newest audit events of the development database (or of DATABASE_URL).
 audit:
-	cargo run --quiet --release -p server -- audit
+	cargo run --quiet --release -p server $(DEV) -- audit
 
 ## Measure what 1000 idle push connections cost the server (prints figures; not a test).
 bench-live: tools

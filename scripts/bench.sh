@@ -37,6 +37,8 @@ wait_ready() {
 }
 
 step "release build (server + wasm, precompressed assets) and the bench commands"
+# cargo-leptos builds the server with its `dev` feature (bin-features in Cargo.toml): the
+# navigation timing below needs the host simulator and the demo store.
 cargo leptos build --release --precompress
 mkdir -p "$bin"
 # Copied at once: a target folder shared with other checkouts may be rebuilt meanwhile.

@@ -24,6 +24,9 @@ step "formatting"
 cargo fmt --all --check
 
 step "release build (server + wasm, precompressed assets)"
+# With the server's `dev` feature (bin-features in Cargo.toml): the browser tests need the host
+# simulator and the demo store. The cargo commands below name the same feature, so that the
+# test build reuses this build's server artifacts.
 cargo leptos build --release --precompress
 
 step "test database (embedded Postgres in target/test-db)"
@@ -32,14 +35,29 @@ export DATABASE_URL
 trap './target/release/server db down --dir target/test-db' EXIT
 
 step "sqlx offline data is current"
-SQLX_OFFLINE=false cargo sqlx prepare --workspace --check -- --workspace --exclude frontend --all-targets
+SQLX_OFFLINE=false cargo sqlx prepare --workspace --check -- --workspace --exclude frontend --all-targets --features server/dev
 
 step "clippy (server build and browser build)"
-cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+cargo clippy --workspace --exclude frontend --all-targets --features server/dev -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+step "the production build leaves the development extras out"
+# Without the `dev` feature the server, and every test that does not need the extras, must
+# compile lint-clean: nothing outside the feature may use the simulator, the demo store or the
+# fake helpdesk socket.
+cargo clippy -p server --all-targets -- -D warnings
+# And nothing may turn them back on: no default feature, no dependency asking for cable/fake.
+production=$(cargo tree -p server -e normal,build,features -i server -i cable --prefix none)
+if grep -E 'server feature "dev"|cable feature "fake"' <<<"$production"; then
+  echo "a production build of the server (no --features) gets the development extras:" \
+    "the lines above show which feature turns them on (cargo tree -p server -e features -i cable)" >&2
+  exit 1
+fi
+
 step "unit, database and HTTP tests"
-cargo test --release --workspace --exclude frontend
+# The tests that read the demo store need the `dev` feature (required-features in
+# server/Cargo.toml): without it cargo would skip them.
+cargo test --release --workspace --exclude frontend --features server/dev
 
 step "browser tests (Playwright + Debian Chromium)"
 rm -rf target/e2e-db

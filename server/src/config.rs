@@ -59,18 +59,18 @@ pub enum DbAction {
 /// settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`), which cargo-leptos sets.
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
-    /// The store's Postgres. When unset, an embedded development cluster is started in
-    /// `--data-dir` and filled with the demo store.
+    /// The store's Postgres. When unset, an embedded cluster is started in `--data-dir`
+    /// (and, in development builds, filled with the demo store).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
-    /// Where the embedded development cluster lives (only used without `DATABASE_URL`).
+    /// Where the embedded cluster lives (only used without `DATABASE_URL`).
     #[arg(long, env = "ORDERPANE_DATA_DIR", default_value = ".orderpane")]
     pub data_dir: PathBuf,
 
     /// The installs file (TOML): every helpdesk allowed to use this Orderpane, with its kind,
-    /// origin and secret. Required with `DATABASE_URL`; without it the embedded development
-    /// setup registers only the host simulator.
+    /// origin and secret. Required, except in a development build on the embedded database,
+    /// where the host simulator registers its own installs.
     #[arg(long, env = "ORDERPANE_INSTALLS")]
     pub installs: Option<PathBuf>,
 
@@ -79,13 +79,14 @@ pub struct ServeConfig {
     #[arg(long, env = "ORDERPANE_SESSION_KEY", hide_env_values = true)]
     pub session_key: Option<String>,
 
-    /// Serve the host simulator on this address. Defaults to 127.0.0.1:3100 with the
-    /// embedded database; off otherwise. Set to `off` to disable.
+    /// Development builds only (cargo feature `dev`): serve the host simulator on this
+    /// address. Defaults to 127.0.0.1:3100 with the embedded database; off otherwise. Set to
+    /// `off` to disable.
     #[arg(long, env = "ORDERPANE_SIMULATOR_ADDR")]
     pub simulator_addr: Option<String>,
 
-    /// Load the demo store into an empty database. Defaults to true with the embedded
-    /// database and false with `DATABASE_URL`.
+    /// Development builds only (cargo feature `dev`): load the demo store into an empty
+    /// database. Defaults to true with the embedded database and false with `DATABASE_URL`.
     #[arg(long, env = "ORDERPANE_DEMO_DATA")]
     pub demo_data: Option<bool>,
 
@@ -106,27 +107,69 @@ pub struct ServeConfig {
     pub db_max_connections: u32,
 }
 
+/// How to get the development extras, for the errors that ask for them.
+const GET_DEV_EXTRAS: &str = "or use a development build (`make run`, `make watch`, or cargo's \
+                              `--features dev`)";
+
 impl ServeConfig {
-    /// True when the server runs its own development database.
+    /// True when the server runs its own embedded database.
     pub fn uses_embedded_db(&self) -> bool {
         self.database_url.is_none()
     }
 
-    /// The simulator's address, if it should run.
-    pub fn simulator_addr(&self) -> Result<Option<SocketAddr>, String> {
+    /// The simulator's address, if it should run. `dev_extras` says whether this build has
+    /// the development extras (cargo feature `dev`); without them the simulator is off by
+    /// default and an address is an error, not silently ignored.
+    pub fn simulator_addr(&self, dev_extras: bool) -> Result<Option<SocketAddr>, String> {
         match self.simulator_addr.as_deref().map(str::trim) {
             Some("off" | "") => Ok(None),
+            Some(addr) if !dev_extras => Err(format!(
+                "ORDERPANE_SIMULATOR_ADDR (--simulator-addr) is {addr:?}, but this build lacks \
+                 the development extras (host simulator, demo store): it was built without the \
+                 cargo feature `dev`. Unset it or set it to off, {GET_DEV_EXTRAS}."
+            )),
             Some(addr) => addr.parse().map(Some).map_err(|_| {
                 format!("ORDERPANE_SIMULATOR_ADDR {addr:?} is not an address like 127.0.0.1:3100")
             }),
-            None if self.uses_embedded_db() => Ok(Some(SocketAddr::from(([127, 0, 0, 1], 3100)))),
+            None if dev_extras && self.uses_embedded_db() => {
+                Ok(Some(SocketAddr::from(([127, 0, 0, 1], 3100))))
+            }
             None => Ok(None),
         }
     }
 
-    /// Whether to load the demo store into an empty database.
-    pub fn load_demo_data(&self) -> bool {
-        self.demo_data.unwrap_or(self.uses_embedded_db())
+    /// Whether to load the demo store into an empty database. `dev_extras` as for
+    /// [`Self::simulator_addr`]: without them asking for the demo store is an error.
+    pub fn load_demo_data(&self, dev_extras: bool) -> Result<bool, String> {
+        match self.demo_data {
+            Some(true) if !dev_extras => Err(format!(
+                "ORDERPANE_DEMO_DATA (--demo-data) is true, but this build lacks the development \
+                 extras (host simulator, demo store): it was built without the cargo feature \
+                 `dev`. Unset it or set it to false, {GET_DEV_EXTRAS}."
+            )),
+            Some(load) => Ok(load),
+            None => Ok(dev_extras && self.uses_embedded_db()),
+        }
+    }
+
+    /// Whether the server may start although no helpdesk install is registered (with a
+    /// warning): only a development build on the embedded database may, where the host
+    /// simulator was turned off on purpose. Anywhere else no one could open the panel, so the
+    /// error says how to register installs.
+    pub fn allow_no_installs(&self, dev_extras: bool) -> Result<(), String> {
+        const SET_INSTALLS: &str = "no helpdesk installs are registered: set ORDERPANE_INSTALLS \
+                                    to an installs file (see the README)";
+        match (dev_extras, self.uses_embedded_db()) {
+            (true, true) => Ok(()),
+            (true, false) => Err(format!(
+                "{SET_INSTALLS}, or run without DATABASE_URL for the development setup"
+            )),
+            (false, false) => Err(format!("{SET_INSTALLS}.")),
+            (false, true) => Err(format!(
+                "{SET_INSTALLS}. This build lacks the development extras (built without the \
+                 cargo feature `dev`), so no host simulator registers installs of its own."
+            )),
+        }
     }
 }
 
@@ -140,34 +183,93 @@ mod tests {
         Cli::try_parse_from(argv).expect("parses").serve
     }
 
-    #[test]
-    fn embedded_db_turns_on_simulator_and_demo_data_by_default() {
-        let config = ServeConfig {
+    fn embedded(args: &[&str]) -> ServeConfig {
+        ServeConfig {
             database_url: None,
-            ..config(&[])
-        };
+            ..config(args)
+        }
+    }
+
+    fn with_database_url(args: &[&str]) -> ServeConfig {
+        ServeConfig {
+            database_url: Some("postgres://db/store".into()),
+            ..config(args)
+        }
+    }
+
+    #[test]
+    fn embedded_db_turns_on_simulator_and_demo_data_by_default_in_a_development_build() {
+        let config = embedded(&[]);
         assert_eq!(
-            config.simulator_addr(),
+            config.simulator_addr(true),
             Ok(Some(SocketAddr::from(([127, 0, 0, 1], 3100))))
         );
-        assert!(config.load_demo_data());
+        assert_eq!(config.load_demo_data(true), Ok(true));
+        assert_eq!(config.allow_no_installs(true), Ok(()));
+    }
+
+    #[test]
+    fn embedded_db_turns_nothing_on_in_a_production_build() {
+        let config = embedded(&[]);
+        assert_eq!(config.simulator_addr(false), Ok(None));
+        assert_eq!(config.load_demo_data(false), Ok(false));
+        let error = config.allow_no_installs(false).unwrap_err();
+        assert!(
+            error.contains("no helpdesk installs are registered"),
+            "{error}"
+        );
+        assert!(error.contains("ORDERPANE_INSTALLS"), "{error}");
+        assert!(error.contains("lacks the development extras"), "{error}");
     }
 
     #[test]
     fn database_url_turns_development_extras_off() {
-        let config = ServeConfig {
-            database_url: Some("postgres://db/store".into()),
-            ..config(&[])
-        };
-        assert_eq!(config.simulator_addr(), Ok(None));
-        assert!(!config.load_demo_data());
+        for dev_extras in [true, false] {
+            let config = with_database_url(&[]);
+            assert_eq!(config.simulator_addr(dev_extras), Ok(None));
+            assert_eq!(config.load_demo_data(dev_extras), Ok(false));
+            let error = config.allow_no_installs(dev_extras).unwrap_err();
+            assert!(error.contains("ORDERPANE_INSTALLS"), "{error}");
+        }
+    }
+
+    #[test]
+    fn asking_a_production_build_for_development_extras_is_a_clear_error() {
+        for config in [
+            embedded(&["--simulator-addr", "127.0.0.1:3100"]),
+            with_database_url(&["--simulator-addr", "127.0.0.1:3100"]),
+        ] {
+            let error = config.simulator_addr(false).unwrap_err();
+            assert!(error.contains("ORDERPANE_SIMULATOR_ADDR"), "{error}");
+            assert!(error.contains("lacks the development extras"), "{error}");
+            assert!(error.contains("`dev`"), "{error}");
+            assert!(config.simulator_addr(true).is_ok());
+        }
+        for config in [
+            embedded(&["--demo-data", "true"]),
+            with_database_url(&["--demo-data", "true"]),
+        ] {
+            let error = config.load_demo_data(false).unwrap_err();
+            assert!(error.contains("ORDERPANE_DEMO_DATA"), "{error}");
+            assert!(error.contains("lacks the development extras"), "{error}");
+            assert_eq!(config.load_demo_data(true), Ok(true));
+        }
+    }
+
+    #[test]
+    fn turning_development_extras_off_is_fine_in_any_build() {
+        for dev_extras in [true, false] {
+            let config = embedded(&["--simulator-addr", "off", "--demo-data", "false"]);
+            assert_eq!(config.simulator_addr(dev_extras), Ok(None));
+            assert_eq!(config.load_demo_data(dev_extras), Ok(false));
+        }
     }
 
     #[test]
     fn a_bad_simulator_address_is_a_clear_error() {
         let config = config(&["--simulator-addr", "localhost"]);
         assert!(config
-            .simulator_addr()
+            .simulator_addr(true)
             .unwrap_err()
             .contains("not an address"));
     }

@@ -11,10 +11,9 @@
 use std::path::Path;
 
 use app::server::{
-    install::Install,
-    secret::{random_id, Secret},
+    install::{check_all, Install},
+    secret::Secret,
 };
-use orderpane::host::HostKind;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -64,104 +63,19 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
         if let Some(token) = from_env(&install.cable_pubsub_token_env)? {
             install.cable_pubsub_token = Some(token);
         }
-        if let Some(region) = &install.phone_region {
-            if !app::server::phone::is_known_region(region) {
-                return Err(format!(
-                    "install {:?}: phone_region {region:?} is not a country code such as \"DE\"",
-                    install.name
-                ));
-            }
-        }
-        if install.cable_url.is_some() && install.cable().is_none() {
-            return Err(format!(
-                "install {:?}: a socket (cable_url) needs a Chatwoot-family kind, account_id, \
-                 cable_user_id and a pubsub token, and a ws:// or wss:// URL",
-                install.name
-            ));
-        }
-        let has_jwt_key = install.jwt_public_key.is_some() || install.jwt_secret.is_some();
-        if has_jwt_key && install.host_jwt().is_none() {
-            return Err(format!(
-                "install {:?}: the JWT key is not a usable secret or PEM public key \
-                 (only Lime Connect installs verify JWTs)",
-                install.name
-            ));
-        }
-        let origin = install.host_origin.trim_end_matches('/');
-        let valid_origin = (origin.starts_with("https://") || origin.starts_with("http://"))
-            && !origin[origin.find("//").map_or(0, |i| i + 2)..].contains('/')
-            && !origin
-                .chars()
-                .any(|c| c.is_whitespace() || c == ';' || c == ',');
-        if !valid_origin {
-            return Err(format!(
-                "install {:?}: host_origin {:?} must be an origin like https://app.chatwoot.com",
-                install.name, install.host_origin
-            ));
-        }
-        install.host_origin = origin.to_owned();
-        if install.name.is_empty()
-            || !install
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(format!(
-                "install name {:?} may only use letters, digits, '-' and '_'",
-                install.name
-            ));
-        }
     }
     if installs.is_empty() {
         return Err("it lists no [[install]]".into());
     }
+    // Every rule about an install's settings lives in one place, shared with the registry.
+    check_all(&mut installs)?;
     Ok(installs)
-}
-
-/// The custom field the simulator's installs keep the store's customer reference in.
-pub const SIMULATOR_CUSTOMER_FIELD: &str = "store_customer_id";
-/// The conversation custom field the simulator's Lime install records the discussed order in.
-pub const SIMULATOR_ORDER_FIELD: &str = "discussed_order";
-
-/// The country the simulator's contacts write national phone numbers for.
-pub const SIMULATOR_PHONE_REGION: &str = "DE";
-/// The helpdesk account of the simulator's conversations.
-pub const SIMULATOR_ACCOUNT_ID: i64 = 1;
-
-/// The installs the host simulator uses in development, on the simulator's origin, with
-/// secrets made up at start-up: `simulator` (Chatwoot, listening to the simulator's socket at
-/// `cable_url` when given), `simulator-akece` (Akece), `simulator-lime` (Lime Connect, whose
-/// JWTs the simulator signs with the install's `jwt_secret`) and `simulator-api` (Chatwoot,
-/// verifying through the simulator's fake REST API at `api_url` with its `api_token`). All
-/// read and write the customer reference in a custom field.
-pub fn simulator_installs(origin: &str, cable_url: Option<&str>, api_url: &str) -> [Install; 4] {
-    let install = |name: &str, kind: HostKind| {
-        let mut install = Install::new(name, kind, origin, Secret::new(random_id()));
-        install.customer_field = Some(SIMULATOR_CUSTOMER_FIELD.into());
-        install.phone_region = Some(SIMULATOR_PHONE_REGION.into());
-        install
-    };
-    let mut chatwoot = install("simulator", HostKind::Chatwoot);
-    if let Some(url) = cable_url {
-        chatwoot.cable_url = Some(url.into());
-        chatwoot.account_id = Some(SIMULATOR_ACCOUNT_ID);
-        chatwoot.cable_user_id = Some(1);
-        chatwoot.cable_pubsub_token = Some(Secret::new(random_id()));
-    }
-    let akece = install("simulator-akece", HostKind::Akece);
-    let mut lime = install("simulator-lime", HostKind::Lime);
-    lime.jwt_secret = Some(Secret::new(random_id()));
-    lime.order_field = Some(SIMULATOR_ORDER_FIELD.into());
-    let mut api = install("simulator-api", HostKind::Chatwoot);
-    api.api_url = Some(api_url.into());
-    api.account_id = Some(SIMULATOR_ACCOUNT_ID);
-    api.api_token = Some(Secret::new(random_id()));
-    [chatwoot, akece, lime, api]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use orderpane::host::HostKind;
 
     const FILE: &str = r#"
         [[install]]

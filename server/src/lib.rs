@@ -1,11 +1,14 @@
-//! The Orderpane server: configuration, start-up, HTTP plumbing and the development extras
-//! (embedded database, demo store, host simulator).
+//! The Orderpane server: configuration, start-up, HTTP plumbing, the embedded database and,
+//! with the cargo feature `dev` only, the development extras (demo store, host simulator).
 
 /// Settings from the command line and environment.
 pub mod config;
-/// The demo store and the demo conversations the host simulator offers.
+/// The demo store and the demo conversations the host simulator offers (feature `dev`).
+#[cfg(feature = "dev")]
 pub mod demo_data;
-/// A project-local Postgres cluster for development, started when `DATABASE_URL` is unset.
+/// The development extras as start-up sees them: started in `dev` builds, refused in others.
+pub mod dev_extras;
+/// A project-local Postgres cluster, started when `DATABASE_URL` is unset.
 pub mod embedded_db;
 /// Liveness and readiness endpoints.
 pub mod health;
@@ -15,7 +18,9 @@ pub mod installs;
 pub mod live;
 /// Security headers added to every response.
 pub mod security_headers;
-/// A Chatwoot-style helpdesk page that frames the app, for development and browser tests.
+/// A Chatwoot-style helpdesk page that frames the app, for development and browser tests
+/// (feature `dev`).
+#[cfg(feature = "dev")]
 pub mod simulator;
 /// Router assembly and serving.
 pub mod startup;

@@ -13,10 +13,9 @@ use app::server::{
 };
 use server::{
     config::{Cli, Command, DbAction, ServeConfig},
-    demo_data,
+    dev_extras::DevExtras,
     embedded_db::{EmbeddedPostgres, Lifetime},
     installs, live,
-    simulator::{self, SimulatorConfig},
     startup::{self, AppState},
 };
 use sqlx::{postgres::PgPoolOptions, PgPool};
@@ -62,40 +61,20 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         leptos_options.hash_files = true;
     }
 
-    let simulator_addr = config.simulator_addr().map_err(anyhow::Error::msg)?;
-    // The simulator's helpdesk socket (Chatwoot pings every 3 s).
-    let cable = match simulator_addr {
-        Some(_) => match cable::fake::FakeCable::start(Duration::from_secs(3)).await {
-            Ok(cable) => Some(Arc::new(cable)),
-            Err(error) => {
-                tracing::warn!(%error, "the simulator's helpdesk socket could not start");
-                None
-            }
-        },
-        None => None,
-    };
-    let (trust, simulator) = trust(&config, leptos_options.site_addr, simulator_addr, cable)?;
+    // The host simulator and the demo store (cargo feature `dev`); a build without them
+    // stops here when a setting asks for them.
+    let extras = DevExtras::start(&config, leptos_options.site_addr).await?;
+    let trust = trust(&config, extras.installs())?;
 
     let trusted_proxies =
         TrustedProxies::parse(&config.trusted_proxies).map_err(anyhow::Error::msg)?;
     let (pool, _embedded) = connect(&config).await?;
     migrate(&pool).await?;
-    if config.load_demo_data() && demo_data::load_if_empty(&pool).await? {
-        tracing::info!("loaded the demo store into the empty database");
-    }
+    extras.load_demo_data(&pool).await?;
 
     let app_listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
         .await
         .with_context(|| format!("binding {}", leptos_options.site_addr))?;
-    let simulator = match simulator {
-        Some((addr, simulator_config)) => {
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("binding the simulator to {addr}"))?;
-            Some((listener, simulator_config))
-        }
-        None => None,
-    };
     tracing::info!(installs = ?trust, "registered helpdesk installs");
     let trust = Arc::new(trust);
     let hub = live::LiveHub::new();
@@ -116,57 +95,24 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         trusted_proxies,
     })
     .map_err(anyhow::Error::msg)?;
-    startup::serve(app_listener, app, simulator).await?;
+    let extras = extras.serve()?;
+    startup::serve(app_listener, app).await?;
+    extras.stop();
     pool.close().await;
     Ok(())
 }
 
-/// The installs registry: from the installs file, plus the simulator's own installs when the
-/// simulator runs. Returns, with the simulator's address, what it needs to know about them.
-fn trust(
-    config: &ServeConfig,
-    site_addr: std::net::SocketAddr,
-    simulator_addr: Option<std::net::SocketAddr>,
-    cable: Option<Arc<cable::fake::FakeCable>>,
-) -> anyhow::Result<(Trust, Option<(std::net::SocketAddr, SimulatorConfig)>)> {
+/// The installs registry: from the installs file, plus `extra` (the development extras' own).
+fn trust(config: &ServeConfig, extra: Vec<app::server::install::Install>) -> anyhow::Result<Trust> {
     let mut installs = match &config.installs {
         Some(path) => installs::load(path).map_err(anyhow::Error::msg)?,
         None => Vec::new(),
     };
-    let simulator = simulator_addr.map(|addr| {
-        // The app's server calls the fake REST API where the simulator listens (loopback).
-        let [chatwoot, akece, lime, api] = installs::simulator_installs(
-            &simulator::public_origin(addr),
-            cable.as_ref().map(|cable| cable.url.as_str()),
-            &format!("http://{addr}"),
-        );
-        let url = |install: &app::server::install::Install| {
-            format!(
-                "{}?install={}&key={}",
-                startup::local_url(site_addr),
-                install.name,
-                install.secret.expose()
-            )
-        };
-        let config = SimulatorConfig {
-            chatwoot_app_url: url(&chatwoot),
-            akece_app_url: url(&akece),
-            lime_app_url: url(&lime),
-            api_app_url: url(&api),
-            helpdesk_api: simulator::HelpdeskApi::new(api.api_token.clone().unwrap_or_default()),
-            lime_jwt_secret: lime.jwt_secret.clone().unwrap_or_default(),
-            cable,
-        };
-        installs.extend([chatwoot, akece, lime, api]);
-        (addr, config)
-    });
-    if installs.is_empty() && !config.uses_embedded_db() {
-        anyhow::bail!(
-            "no helpdesk installs are registered: set ORDERPANE_INSTALLS to an installs file \
-             (see the README), or run without DATABASE_URL for the development setup"
-        );
-    }
+    installs.extend(extra);
     if installs.is_empty() {
+        config
+            .allow_no_installs(cfg!(feature = "dev"))
+            .map_err(anyhow::Error::msg)?;
         tracing::warn!("no helpdesk installs are registered: no one can open the panel");
     }
     let session_key = match &config.session_key {
@@ -183,10 +129,9 @@ fn trust(
         anyhow::bail!("ORDERPANE_SESSION_MAX_AGE_HOURS must be at least 1");
     }
     let max_age = Duration::from_secs(config.session_max_age_hours.saturating_mul(3600));
-    let trust = Trust::new(installs, session_key)
+    Ok(Trust::new(installs, session_key)
         .map_err(anyhow::Error::msg)?
-        .with_session_max_age(max_age);
-    Ok((trust, simulator))
+        .with_session_max_age(max_age))
 }
 
 /// Connects to `DATABASE_URL`, or starts the embedded cluster and connects to it. Keep the

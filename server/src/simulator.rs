@@ -20,11 +20,16 @@
 //! /cable/event`, to broadcast the events a real helpdesk would send (a contact's new message,
 //! a status change).
 //!
-//! It is development tooling: `make run` and the browser tests use it; production does not.
+//! It is development tooling, built only with the cargo feature `dev`: `make run`, `make watch`
+//! and the browser tests use it; a production build has none of it.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use app::server::secret::Secret;
+use anyhow::Context;
+use app::server::{
+    install::Install,
+    secret::{random_id, Secret},
+};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -34,15 +39,135 @@ use axum::{
 };
 use cable::fake::FakeCable;
 use jsonwebtoken::{encode, get_current_timestamp, EncodingKey, Header};
+use orderpane::host::HostKind;
 use serde::Deserialize;
 use serde_json::json;
+use tokio::{net::TcpListener, task::JoinHandle};
 
-use crate::demo_data;
+use crate::{demo_data, startup};
 
 /// The fake Chatwoot REST API.
 pub mod helpdesk_api;
 
 pub use helpdesk_api::HelpdeskApi;
+
+/// The custom field the simulator's installs keep the store's customer reference in.
+pub const CUSTOMER_FIELD: &str = "store_customer_id";
+/// The conversation custom field the simulator's Lime install records the discussed order in.
+pub const ORDER_FIELD: &str = "discussed_order";
+
+/// The country the simulator's contacts write national phone numbers for.
+pub const PHONE_REGION: &str = "DE";
+/// The helpdesk account of the simulator's conversations.
+pub const ACCOUNT_ID: i64 = 1;
+
+/// The installs the host simulator registers, on the simulator's origin, with secrets made up
+/// at start-up: `simulator` (Chatwoot, listening to the simulator's socket at `cable_url` when
+/// given), `simulator-akece` (Akece), `simulator-lime` (Lime Connect, whose JWTs the simulator
+/// signs with the install's `jwt_secret`) and `simulator-api` (Chatwoot, verifying through the
+/// simulator's fake REST API at `api_url` with its `api_token`). All read and write the
+/// customer reference in a custom field.
+pub fn installs(origin: &str, cable_url: Option<&str>, api_url: &str) -> [Install; 4] {
+    let install = |name: &str, kind: HostKind| {
+        let mut install = Install::new(name, kind, origin, Secret::new(random_id()));
+        install.customer_field = Some(CUSTOMER_FIELD.into());
+        install.phone_region = Some(PHONE_REGION.into());
+        install
+    };
+    let mut chatwoot = install("simulator", HostKind::Chatwoot);
+    if let Some(url) = cable_url {
+        chatwoot.cable_url = Some(url.into());
+        chatwoot.account_id = Some(ACCOUNT_ID);
+        chatwoot.cable_user_id = Some(1);
+        chatwoot.cable_pubsub_token = Some(Secret::new(random_id()));
+    }
+    let akece = install("simulator-akece", HostKind::Akece);
+    let mut lime = install("simulator-lime", HostKind::Lime);
+    lime.jwt_secret = Some(Secret::new(random_id()));
+    lime.order_field = Some(ORDER_FIELD.into());
+    let mut api = install("simulator-api", HostKind::Chatwoot);
+    api.api_url = Some(api_url.into());
+    api.account_id = Some(ACCOUNT_ID);
+    api.api_token = Some(Secret::new(random_id()));
+    [chatwoot, akece, lime, api]
+}
+
+/// The simulator, ready to serve: its listener bound, its helpdesk socket started, and its
+/// installs made up for this run.
+pub struct Simulator {
+    listener: TcpListener,
+    config: SimulatorConfig,
+    installs: Vec<Install>,
+}
+
+impl Simulator {
+    /// Binds the simulator to `addr`, starts its helpdesk socket and makes up its installs,
+    /// whose registered URLs point at the app on `app_addr`. A socket that cannot start is
+    /// logged and left out: the rest of the simulator works without it.
+    pub async fn start(addr: SocketAddr, app_addr: SocketAddr) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding the simulator to {addr}"))?;
+        let addr = listener.local_addr()?;
+        // Chatwoot pings every 3 s.
+        let cable = match FakeCable::start(Duration::from_secs(3)).await {
+            Ok(cable) => Some(Arc::new(cable)),
+            Err(error) => {
+                tracing::warn!(%error, "the simulator's helpdesk socket could not start");
+                None
+            }
+        };
+        // The app's server calls the fake REST API where the simulator listens (loopback).
+        let [chatwoot, akece, lime, api] = installs(
+            &public_origin(addr),
+            cable.as_ref().map(|cable| cable.url.as_str()),
+            &format!("http://{addr}"),
+        );
+        let url = |install: &Install| {
+            format!(
+                "{}?install={}&key={}",
+                startup::local_url(app_addr),
+                install.name,
+                install.secret.expose()
+            )
+        };
+        let config = SimulatorConfig {
+            chatwoot_app_url: url(&chatwoot),
+            akece_app_url: url(&akece),
+            lime_app_url: url(&lime),
+            api_app_url: url(&api),
+            helpdesk_api: HelpdeskApi::new(api.api_token.clone().unwrap_or_default()),
+            lime_jwt_secret: lime.jwt_secret.clone().unwrap_or_default(),
+            cable,
+        };
+        Ok(Self {
+            listener,
+            config,
+            installs: vec![chatwoot, akece, lime, api],
+        })
+    }
+
+    /// The simulator's installs, to register beside those of the installs file.
+    pub fn installs(&self) -> &[Install] {
+        &self.installs
+    }
+
+    /// Serves the simulator in the background until Ctrl-C or SIGTERM.
+    pub fn serve(self) -> std::io::Result<JoinHandle<std::io::Result<()>>> {
+        let addr = self.listener.local_addr()?;
+        tracing::info!(
+            url = %format!("{}/", public_origin(addr)),
+            "serving the host simulator: open this URL in a browser"
+        );
+        let router = router(self.config);
+        let listener = self.listener;
+        Ok(tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(startup::shutdown_signal())
+                .await
+        }))
+    }
+}
 
 /// What the simulator needs to frame the app as each host.
 #[derive(Debug, Clone)]
@@ -142,9 +267,9 @@ fn render_page(config: &SimulatorConfig) -> String {
         "akeceAppUrl": config.akece_app_url,
         "limeAppUrl": config.lime_app_url,
         "apiAppUrl": config.api_app_url,
-        "customerField": crate::installs::SIMULATOR_CUSTOMER_FIELD,
-        "orderField": crate::installs::SIMULATOR_ORDER_FIELD,
-        "accountId": crate::installs::SIMULATOR_ACCOUNT_ID,
+        "customerField": CUSTOMER_FIELD,
+        "orderField": ORDER_FIELD,
+        "accountId": ACCOUNT_ID,
         "conversations": conversations,
     })
     .to_string();

@@ -1,4 +1,4 @@
-//! Assembles the app's router and serves it (and the host simulator) until shutdown.
+//! Assembles the app's router and serves it until shutdown.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -24,7 +24,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{health, security_headers, simulator, static_assets};
+use crate::{health, security_headers, static_assets};
 
 /// Largest request body accepted; server-function calls are small JSON documents.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -238,41 +238,16 @@ pub fn local_url(addr: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
-/// Serves the app on `app_listener` and, when given, the simulator on its listener, until
-/// Ctrl-C or SIGTERM.
-pub async fn serve(
-    app_listener: TcpListener,
-    app: Router,
-    simulator: Option<(TcpListener, simulator::SimulatorConfig)>,
-) -> std::io::Result<()> {
+/// Serves the app on `app_listener` until Ctrl-C or SIGTERM.
+pub async fn serve(app_listener: TcpListener, app: Router) -> std::io::Result<()> {
     let app_addr = app_listener.local_addr()?;
     tracing::info!(url = %local_url(app_addr), "serving Orderpane");
-    let simulator_task = match simulator {
-        Some((listener, config)) => {
-            let addr = listener.local_addr()?;
-            tracing::info!(
-                url = %format!("{}/", simulator::public_origin(addr)),
-                "serving the host simulator: open this URL in a browser"
-            );
-            let router = simulator::router(config);
-            Some(tokio::spawn(async move {
-                axum::serve(listener, router)
-                    .with_graceful_shutdown(shutdown_signal())
-                    .await
-            }))
-        }
-        None => None,
-    };
     axum::serve(
         app_listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await?;
-    if let Some(task) = simulator_task {
-        task.abort();
-    }
-    Ok(())
+    .await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

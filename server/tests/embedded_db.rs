@@ -126,9 +126,19 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
 }
 
 fn spawn_server(dir: &Path, port: u16) -> std::process::Child {
+    // One install, so that the server starts with or without the `dev` feature: a production
+    // build refuses to serve with none.
+    let installs = dir.with_extension("installs.toml");
+    std::fs::write(
+        &installs,
+        "[[install]]\nname = \"test\"\nkind = \"chatwoot\"\n\
+         host_origin = \"https://helpdesk.example\"\nsecret = \"test-install-key-0123456789\"\n",
+    )
+    .expect("installs file");
     Command::new(env!("CARGO_BIN_EXE_server"))
         .env_remove("DATABASE_URL")
         .env("ORDERPANE_DATA_DIR", dir)
+        .env("ORDERPANE_INSTALLS", &installs)
         .env("ORDERPANE_SIMULATOR_ADDR", "off")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")

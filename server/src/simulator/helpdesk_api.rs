@@ -28,7 +28,8 @@ use axum::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{demo_data, installs::SIMULATOR_ACCOUNT_ID};
+use super::ACCOUNT_ID;
+use crate::demo_data;
 
 /// The fake API's state: the token it accepts, and the custom attributes written so far.
 #[derive(Clone)]
@@ -105,7 +106,7 @@ impl HelpdeskApi {
             let body = json!({"errors": ["You need to sign in or sign up before continuing."]});
             return Some((StatusCode::UNAUTHORIZED, Json(body)).into_response());
         }
-        (account.parse() != Ok(SIMULATOR_ACCOUNT_ID)).then(not_found)
+        (account.parse() != Ok(ACCOUNT_ID)).then(not_found)
     }
 }
 
@@ -151,7 +152,7 @@ async fn agents(
         return refused;
     }
     Json(json!([
-        {"id": 1, "account_id": SIMULATOR_ACCOUNT_ID, "availability_status": "online",
+        {"id": 1, "account_id": ACCOUNT_ID, "availability_status": "online",
          "auto_offline": true, "confirmed": true, "email": "sam@helpdesk.example",
          "available_name": "Sam Agent", "name": "Sam Agent", "role": "agent", "thumbnail": ""}
     ]))

@@ -87,7 +87,9 @@ pub fn PanelPage() -> impl IntoView {
     // `None`, "loading", as soon as the contact changes: an agent never sees one customer's
     // data under another contact.
     let panel = Signal::derive(move || match lookup.get() {
-        Some(Outcome::Answer(shown_for, result)) if contact_now.with(|now| now.as_ref() == Some(&shown_for)) => {
+        Some(Outcome::Answer(shown_for, result))
+            if contact_now.with(|now| now.as_ref() == Some(&shown_for)) =>
+        {
             Some(result)
         }
         _ => None,
@@ -303,7 +305,6 @@ struct ShownFor {
     contact_id: Option<String>,
     keys: ContactKeys,
 }
-
 
 /// Brings back what the agent was looking at in this conversation (chosen customer, open
 /// order, scroll position), and keeps it up to date as they go.
