@@ -5,11 +5,13 @@
 //! The cluster listens only on a Unix socket in its own folder (mode 0700, so only its owner
 //! and root can connect), which avoids port clashes and makes `trust` authentication safe.
 //! Postgres refuses to run as root, so as root every Postgres program runs as the `postgres`
-//! user.
+//! user. That user cannot enter a folder below root's home (`/root` is mode 0700), where a
+//! clone often lives: then the cluster is kept in a folder of its own under
+//! [`FALLBACK_ROOT`], linked from the data folder and named in the log.
 
 use std::{
     fs,
-    os::unix::{fs::PermissionsExt, process::CommandExt},
+    os::unix::{ffi::OsStrExt, fs::PermissionsExt, process::CommandExt},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -30,6 +32,9 @@ const DB_NAME: &str = "orderpane";
 const PORT: u16 = 5432;
 /// How long start-up may take before it is reported as failed.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// Where clusters are kept whose data folder the `postgres` user cannot enter: a root-owned
+/// folder that everyone may pass through, holding one mode-0700 folder per data folder.
+pub const FALLBACK_ROOT: &str = "/var/lib/orderpane";
 
 /// What went wrong starting or stopping the embedded cluster, phrased for the person at the
 /// terminal.
@@ -51,6 +56,37 @@ pub enum EmbeddedDbError {
     /// The socket path would exceed the operating system's limit.
     #[error("the data folder {0} is too deep for a Unix socket path; set ORDERPANE_DATA_DIR to a shorter path")]
     PathTooLong(PathBuf),
+    /// The `postgres` user cannot enter the data folder, and no folder it can enter could be
+    /// prepared instead.
+    #[error(
+        "the `postgres` user (which runs the embedded Postgres, as Postgres refuses root) cannot \
+         enter {dir}, usually because a folder above it is private (root's home is mode 0700), \
+         and the cluster could not be kept in {elsewhere} instead: {detail}\nSet \
+         ORDERPANE_DATA_DIR (for `server db up`/`down`: --dir) to a folder the `postgres` user \
+         can enter, for example /tmp/orderpane, or set DATABASE_URL to an existing database."
+    )]
+    Unreachable {
+        /// The data folder asked for.
+        dir: String,
+        /// Where the cluster would have been kept.
+        elsewhere: String,
+        /// Why that failed.
+        detail: String,
+    },
+    /// The data folder already holds a cluster, but the `postgres` user cannot enter it.
+    #[error(
+        "{dir} holds a Postgres cluster, but the `postgres` user (which runs it, as Postgres \
+         refuses root) cannot enter {dir}, usually because a folder above it is private (root's \
+         home is mode 0700). Move {dir} somewhere the `postgres` user can enter and point \
+         ORDERPANE_DATA_DIR (for `server db up`/`down`: --dir) at it, or delete {dir} to start \
+         afresh (the new cluster will then be kept in {elsewhere})."
+    )]
+    StrandedCluster {
+        /// The data folder asked for.
+        dir: String,
+        /// Where a new cluster would be kept.
+        elsewhere: String,
+    },
     /// A Postgres program failed.
     #[error("{program} failed: {detail}\nHint: the `postgres` user must be able to reach {dir}; set ORDERPANE_DATA_DIR to another folder if it cannot.")]
     Program {
@@ -94,7 +130,11 @@ pub enum Lifetime {
 /// A running embedded cluster.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
+    /// The data folder asked for (absolute); it holds the log.
     root: PathBuf,
+    /// The folder holding the cluster (`pgdata`) and its socket (`run`): `root` itself, or
+    /// [`fallback_home`] when the `postgres` user cannot enter `root`.
+    home: PathBuf,
     bin_dir: PathBuf,
     run_as: Option<User>,
     child: Option<Child>,
@@ -116,39 +156,57 @@ impl EmbeddedPostgres {
         };
         let root = absolute(root)?;
         let mut db = Self {
+            home: root.clone(),
             root,
             bin_dir,
             run_as,
             child: None,
         };
+        db.prepare_folder(&db.root)?;
+        if db.postgres_can_enter(&db.root).is_err() {
+            db.keep_cluster_elsewhere()?;
+        }
         if db.socket_file().as_os_str().len() > 100 {
             return Err(EmbeddedDbError::PathTooLong(db.root.clone()));
         }
-        db.prepare_folders()?;
+        db.prepare_folder(&db.socket_dir())?;
         if !db.cluster_dir().join("PG_VERSION").exists() {
             db.init_cluster()?;
         }
         if db.connect("postgres").await.is_ok() {
-            tracing::info!(dir = %db.root.display(), "reusing the embedded Postgres already running");
+            tracing::info!(
+                dir = %db.root.display(),
+                cluster = %db.cluster_dir().display(),
+                "reusing the embedded Postgres already running"
+            );
         } else {
             db.wait_for_previous_server_to_exit();
             db.launch(lifetime)?;
             db.wait_until_ready().await?;
-            tracing::info!(dir = %db.root.display(), "embedded Postgres started");
+            tracing::info!(
+                dir = %db.root.display(),
+                cluster = %db.cluster_dir().display(),
+                "embedded Postgres started"
+            );
         }
         db.ensure_database().await?;
         Ok(db)
     }
 
-    /// Stops a cluster started detached in `root`; does nothing when none runs there.
+    /// Stops a cluster started detached in `root` (or kept elsewhere for it); does nothing when
+    /// none runs.
     pub fn stop_detached(root: &Path) -> Result<(), EmbeddedDbError> {
         let root = absolute(root)?;
-        let Some(pid) = running_postmaster(&root.join("pgdata")) else {
-            return Ok(());
-        };
-        // SIGINT is Postgres's "fast" shutdown: roll back open transactions, then exit cleanly.
-        let _ = kill(pid, Signal::SIGINT);
-        wait_for_exit(pid, Duration::from_secs(30));
+        // `root/pgdata` is the cluster or the link to the one kept elsewhere; the kept one is
+        // looked up as well in case the folder (and with it the link) was deleted meanwhile.
+        for cluster_dir in [root.join("pgdata"), fallback_home(&root).join("pgdata")] {
+            if let Some(pid) = running_postmaster(&cluster_dir) {
+                // SIGINT is Postgres's "fast" shutdown: roll back open transactions, then exit
+                // cleanly.
+                let _ = kill(pid, Signal::SIGINT);
+                wait_for_exit(pid, Duration::from_secs(30));
+            }
+        }
         Ok(())
     }
 
@@ -185,11 +243,11 @@ impl EmbeddedPostgres {
     }
 
     fn cluster_dir(&self) -> PathBuf {
-        self.root.join("pgdata")
+        self.home.join("pgdata")
     }
 
     fn socket_dir(&self) -> PathBuf {
-        self.root.join("run")
+        self.home.join("run")
     }
 
     fn socket_file(&self) -> PathBuf {
@@ -212,18 +270,125 @@ impl EmbeddedPostgres {
         PgConnection::connect_with(&self.connect_options_for(database)).await
     }
 
-    /// Creates the folders, owned by the user Postgres runs as, closed to everyone else.
-    fn prepare_folders(&self) -> Result<(), EmbeddedDbError> {
-        for dir in [self.root.clone(), self.socket_dir()] {
-            fs::create_dir_all(&dir).map_err(|source| io_error(&dir, source))?;
-            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
-                .map_err(|source| io_error(&dir, source))?;
-            if let Some(user) = &self.run_as {
-                std::os::unix::fs::chown(&dir, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
-                    .map_err(|source| io_error(&dir, source))?;
-            }
+    /// Creates `dir`, owned by the user Postgres runs as, closed to everyone else.
+    fn prepare_folder(&self, dir: &Path) -> Result<(), EmbeddedDbError> {
+        fs::create_dir_all(dir).map_err(|source| io_error(dir, source))?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(|source| io_error(dir, source))?;
+        if let Some(user) = &self.run_as {
+            std::os::unix::fs::chown(dir, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
+                .map_err(|source| io_error(dir, source))?;
         }
         Ok(())
+    }
+
+    /// Whether the user Postgres runs as can enter `dir`, with the reason when it cannot.
+    fn postgres_can_enter(&self, dir: &Path) -> Result<(), String> {
+        if self.run_as.is_none() {
+            // Postgres runs as this process's own user, which created the folder.
+            return Ok(());
+        }
+        // Ask the system rather than read mode bits, so that ACLs and mount options count too:
+        // std changes into `current_dir` after switching user, so the spawn fails with the
+        // reason when that user cannot enter the folder.
+        let status = self
+            .command("postgres")
+            .arg("--version")
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|error| error.to_string())?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "`postgres --version` run in it ended with {status}"
+            ))
+        }
+    }
+
+    /// The `postgres` user cannot enter the data folder: keep the cluster in
+    /// [`fallback_home`], linked as `pgdata` from the data folder (root can follow the link),
+    /// which also records that the cluster there belongs to this copy of the folder.
+    fn keep_cluster_elsewhere(&mut self) -> Result<(), EmbeddedDbError> {
+        let home = fallback_home(&self.root);
+        let link = self.root.join("pgdata");
+        let target = home.join("pgdata");
+        let unreachable = |detail: String| EmbeddedDbError::Unreachable {
+            dir: self.root.display().to_string(),
+            elsewhere: home.display().to_string(),
+            detail,
+        };
+        let linked = match fs::symlink_metadata(&link) {
+            Ok(meta) if meta.is_symlink() && fs::read_link(&link).ok() == Some(target.clone()) => {
+                true
+            }
+            Ok(_) => {
+                return Err(EmbeddedDbError::StrandedCluster {
+                    dir: self.root.display().to_string(),
+                    elsewhere: home.display().to_string(),
+                })
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
+            Err(source) => return Err(io_error(&link, source)),
+        };
+        // The postgres user must pass through the shared parent, whatever root's umask.
+        let parent = Path::new(FALLBACK_ROOT);
+        fs::create_dir_all(parent)
+            .and_then(|()| fs::set_permissions(parent, fs::Permissions::from_mode(0o755)))
+            .map_err(|error| unreachable(format!("{}: {error}", parent.display())))?;
+        self.prepare_folder(&home)
+            .map_err(|error| unreachable(error.to_string()))?;
+        self.postgres_can_enter(&home).map_err(|detail| {
+            unreachable(format!(
+                "the `postgres` user cannot enter it either: {detail}"
+            ))
+        })?;
+        self.home = home;
+        if !linked {
+            if target.exists() {
+                // No link means the data folder was deleted since this cluster was made, which
+                // is how one asks for a fresh demo store (and scripts/test.sh does before the
+                // browser tests): honour that rather than bring the old data back.
+                self.discard_cluster()?;
+            }
+            std::os::unix::fs::symlink(&target, &link).map_err(|source| io_error(&link, source))?;
+        }
+        tracing::info!(
+            dir = %self.root.display(),
+            cluster = %target.display(),
+            "the `postgres` user cannot enter {}, so its cluster is kept in {} (linked as {})",
+            self.root.display(),
+            self.home.display(),
+            link.display()
+        );
+        Ok(())
+    }
+
+    /// Stops and deletes the cluster in [`Self::cluster_dir`].
+    fn discard_cluster(&self) -> Result<(), EmbeddedDbError> {
+        let cluster_dir = self.cluster_dir();
+        tracing::info!(
+            dir = %self.root.display(),
+            cluster = %cluster_dir.display(),
+            "the data folder was deleted: deleting the cluster that was kept for it"
+        );
+        if let Some(pid) = running_postmaster(&cluster_dir) {
+            let _ = kill(pid, Signal::SIGINT);
+            wait_for_exit(pid, Duration::from_secs(30));
+            if kill(pid, None).is_ok() {
+                return Err(self.program_error(
+                    "postgres",
+                    format!(
+                        "the old cluster in {} (pid {pid}) did not stop",
+                        cluster_dir.display()
+                    ),
+                ));
+            }
+        }
+        fs::remove_dir_all(&cluster_dir).map_err(|source| io_error(&cluster_dir, source))
     }
 
     fn init_cluster(&self) -> Result<(), EmbeddedDbError> {
@@ -258,6 +423,7 @@ impl EmbeddedPostgres {
         }
     }
 
+    /// Starts the server; its log is opened here, so the log may sit where only root can reach.
     fn launch(&mut self, lifetime: Lifetime) -> Result<(), EmbeddedDbError> {
         let log_path = self.log_file();
         let log = fs::OpenOptions::new()
@@ -366,7 +532,10 @@ impl EmbeddedPostgres {
     /// A command for one of the Postgres programs, run as the `postgres` user when we are root.
     fn command(&self, program: &str) -> Command {
         let mut command = Command::new(self.bin_dir.join(program));
-        command.current_dir(&self.root);
+        // Every path passed is absolute, and the `postgres` user may not be able to enter this
+        // process's working directory (a clone in root's home), which the spawn would then
+        // refuse: `/` can always be entered.
+        command.current_dir("/");
         if let Some(user) = &self.run_as {
             // std drops root's supplementary groups when it switches the user id.
             command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
@@ -378,7 +547,7 @@ impl EmbeddedPostgres {
         EmbeddedDbError::Program {
             program,
             detail,
-            dir: self.root.display().to_string(),
+            dir: self.home.display().to_string(),
         }
     }
 }
@@ -423,6 +592,38 @@ fn find_bin_dir_in(path_var: Option<&std::ffi::OsStr>, versioned_root: &Path) ->
         .collect();
     versions.sort();
     versions.pop().map(|(_, bin)| bin)
+}
+
+/// Where the cluster of data folder `root` is kept when the `postgres` user cannot enter
+/// `root`: named after the folder and a hash of its path, so that every run for the same folder
+/// (a restart, a detached `db up` and its `db down`) finds the same one, and different folders
+/// (clones, test clusters) get different ones. Short enough for the socket path limit.
+fn fallback_home(root: &Path) -> PathBuf {
+    // The canonical path when the folder exists, so that `target/db` from inside the clone and
+    // the same folder through its full path agree.
+    let path = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let name: String = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .trim_start_matches('.')
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .take(32)
+        .collect();
+    let name = if name.is_empty() { "cluster" } else { &name };
+    Path::new(FALLBACK_ROOT).join(format!(
+        "{name}-{:016x}",
+        fnv1a(path.as_os_str().as_bytes())
+    ))
+}
+
+/// 64-bit FNV-1a: a hash fixed by its definition, so fallback folders stay where they are
+/// across builds and Rust releases (std's hashers promise no such thing).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// The pid of a live postmaster recorded in `cluster_dir`, if any.
@@ -487,6 +688,21 @@ mod tests {
         let newest = fake_install(&root, "15");
         fs::create_dir_all(root.join("not-a-version")).expect("folder");
         assert_eq!(find_bin_dir_in(None, &root), Some(newest));
+    }
+
+    #[test]
+    fn the_fallback_folder_is_fixed_by_the_data_folder_path_and_short() {
+        let a = fallback_home(Path::new("/root/clone/.orderpane"));
+        assert_eq!(a, fallback_home(Path::new("/root/clone/.orderpane")));
+        assert_ne!(a, fallback_home(Path::new("/root/other/.orderpane")));
+        // Pinned: a changed hash would strand every existing cluster.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        let name = a.file_name().and_then(|name| name.to_str()).expect("name");
+        assert!(name.starts_with("orderpane-"), "{name}");
+        assert!(a.starts_with(FALLBACK_ROOT));
+        let deep = fallback_home(&Path::new("/root").join("x".repeat(300)));
+        assert!(deep.join("run/.s.PGSQL.5432").as_os_str().len() <= 100);
     }
 
     #[test]
