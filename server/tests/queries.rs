@@ -312,5 +312,8 @@ async fn one_lookup_holds_at_most_two_pool_connections(pool: PgPool) {
     .expect("lookup");
     assert!(!found.orders.is_empty() && !found.mentioned.is_empty());
     let most = peak.load(Ordering::SeqCst);
-    assert!((1..=2).contains(&most), "one lookup held {most} connections at once");
+    assert!(
+        (1..=2).contains(&most),
+        "one lookup held {most} connections at once"
+    );
 }
