@@ -72,28 +72,12 @@ pub fn PanelPage() -> impl IntoView {
 
     remember_the_view(bridge, actions);
 
+    // The lookup runs in the browser only: the context comes from the host by postMessage, so
+    // the server render always shows the waiting state. `None` while a lookup is in flight.
+    let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
     let retry = actions.reload;
     let live = LiveState::new();
-    let lookup = look_up_on_every_change(bridge, keys, actions, live, retry);
-    // The contact the page is about now.
-    let contact_now = Memo::new(move |_| {
-        Some(ShownFor {
-            contact_id: context.with(|c| c.as_ref()?.contact.id.clone()),
-            keys: keys.get()?,
-        })
-    });
-    // What the panel shows: the latest answer while it is for the contact the page is about
-    // now (kept while the same contact is looked up again: no flash of "loading"), and
-    // `None`, "loading", as soon as the contact changes: an agent never sees one customer's
-    // data under another contact.
-    let panel = Signal::derive(move || match lookup.get() {
-        Some(Outcome::Answer(shown_for, result))
-            if contact_now.with(|now| now.as_ref() == Some(&shown_for)) =>
-        {
-            Some(result)
-        }
-        _ => None,
-    });
+    look_up_on_every_change(bridge, keys, actions, live, retry, panel);
     follow_live_updates(bridge, panel, live, retry);
     // Lime Connect shows problems as toasts too, where the operator looks.
     Effect::new(move |_| {
@@ -182,16 +166,15 @@ pub fn PanelPage() -> impl IntoView {
 }
 
 /// Looks the contact up whenever its keys, the agent's choice or the Lime token change, and
-/// when asked to retry: a [`LocalResource`] (the context comes from the host by postMessage,
-/// so nothing is looked up during the server render). Leptos keeps only the latest lookup's
-/// answer, and keeps the previous answer while the next one loads.
+/// when asked to retry. Only the latest lookup may answer.
 fn look_up_on_every_change(
     bridge: HostBridge,
     keys: Memo<Option<ContactKeys>>,
     actions: PanelActions,
     live: LiveState,
     retry: Trigger,
-) -> LocalResource<Outcome> {
+    panel: RwSignal<Option<Result<Panel, PanelError>>>,
+) {
     let context = bridge.context;
     // Looked up again only when the set of numbers changes, not on every new message.
     // Numbers pushed live (newest) come before those of the host's transcript.
@@ -204,6 +187,9 @@ fn look_up_on_every_change(
         });
         first_mentions(numbers)
     });
+    let latest_lookup = StoredValue::new(0_u64);
+    // The contact the panel on screen was looked up for.
+    let shown_for = StoredValue::new(None::<ShownFor>);
     let (chosen, proof) = (actions.chosen, actions.proof);
     Effect::new(move |_| keep_session_fresh(proof));
     // The customer search shares the session proof and reloads the panel after a link.
@@ -214,57 +200,60 @@ fn look_up_on_every_change(
     });
     // The Lime token a lookup was already retried for, so an invalid token is renewed once.
     let renewed_after = StoredValue::new(None::<String>);
-    LocalResource::new(move || {
+    Effect::new(move |_| {
         retry.track();
-        let keys = keys.get().filter(|keys| !keys.is_empty());
-        let session = bridge.session.get();
-        let host_token = bridge.host_token.get();
-        let chosen = chosen.get();
-        let mentioned = mentioned.get();
-        let context = context.get_untracked();
-        async move {
-            let (Some(keys), Some(session), Some(context)) = (keys, session, context) else {
-                return Outcome::Waiting;
-            };
-            let contact = ShownFor {
-                contact_id: context.contact.id.clone(),
-                keys: keys.clone(),
-            };
-            let host_token = if session.host == HostKind::Lime {
-                match host_token {
-                    // Lime answers `generate_jwt_token` shortly; look up once it has.
-                    None => return Outcome::Waiting,
-                    Some(Err(_)) => {
-                        return Outcome::Answer(contact, Err(PanelError::HostTokenInvalid))
-                    }
-                    Some(Ok(token)) => Some(token),
-                }
-            } else {
-                None
-            };
-            let current_proof = match proof.try_get_value().flatten() {
-                Some(current) => current,
-                None => {
-                    proof.try_set_value(Some(session.proof.clone()));
-                    session.proof.clone()
-                }
-            };
-            // What the page asks for this context before any choice or live mention: the
-            // request the boot script's early lookup made (`api::panel::early_panel`).
-            let customer_field = session.customer_field.as_deref();
-            let first = PanelRequest::for_context(current_proof, &context, customer_field);
-            let request = PanelRequest {
-                context: AgentContext {
-                    host_token: host_token.clone(),
-                    ..first.context.clone()
-                },
-                keys,
-                chosen,
-                mentioned,
-            };
-            // Taken once, by the first lookup; awaited only when it can be this one's answer.
-            let early = crate::ui::bridge::host::take_early_lookup();
-            let early = match first.same_lookup(&request) {
+        let Some(keys) = keys.get().filter(|keys| !keys.is_empty()) else {
+            return;
+        };
+        let Some(session) = bridge.session.get() else {
+            return;
+        };
+        let host_token = if session.host == HostKind::Lime {
+            match bridge.host_token.get() {
+                // Lime answers `generate_jwt_token` shortly; look up once it has.
+                None => return panel.set(None),
+                Some(Err(_)) => return panel.set(Some(Err(PanelError::HostTokenInvalid))),
+                Some(Ok(token)) => Some(token),
+            }
+        } else {
+            None
+        };
+        let current_proof = proof.get_value().unwrap_or_else(|| {
+            proof.set_value(Some(session.proof.clone()));
+            session.proof.clone()
+        });
+        let lookup = latest_lookup.get_value() + 1;
+        latest_lookup.set_value(lookup);
+        let Some(context) = context.get_untracked() else {
+            return;
+        };
+        // What the page asks for this context before any choice or live mention: the request
+        // the boot script's early lookup made (`api::early_panel`).
+        let customer_field = session.customer_field.as_deref();
+        let first = PanelRequest::for_context(current_proof, &context, customer_field);
+        let request = PanelRequest {
+            context: AgentContext {
+                host_token: host_token.clone(),
+                ..first.context.clone()
+            },
+            keys,
+            chosen: chosen.get(),
+            mentioned: mentioned.get(),
+        };
+        // Taken once, by the first lookup; awaited only when it can be this one's answer.
+        let early = crate::ui::bridge::host::take_early_lookup();
+        let may_adopt = first.same_lookup(&request);
+        // Keep what is shown while a new lookup runs for the same contact (a repeated
+        // context, the agent's choice, a live change): no flash of "loading". Anything
+        // shown for another contact goes at once: an agent must never see one customer's
+        // data under another contact.
+        let contact = ShownFor::of(&request);
+        let same_contact = shown_for.try_get_value().flatten().as_ref() == Some(&contact);
+        if !(same_contact && matches!(panel.get_untracked(), Some(Ok(_)))) {
+            panel.set(None);
+        }
+        leptos::task::spawn_local(async move {
+            let early = match may_adopt {
                 true => early.answer().await,
                 false => None,
             };
@@ -274,29 +263,24 @@ fn look_up_on_every_change(
                 Some(early) => Ok(early.panel),
                 None => load_panel(request).await,
             };
+            // The panel may have been torn down while this lookup ran (`try_`: no panic).
+            if latest_lookup.try_get_value() != Some(lookup) {
+                return;
+            }
             // An expired Lime token is renewed without the agent noticing: ask for a new one
-            // (once per token); its arrival looks up again. (`try_`: the panel may have been
-            // torn down while this lookup ran.)
+            // (once per token) and look up again when it arrives.
             let stale_token = matches!(result, Err(PanelError::HostTokenInvalid))
                 && host_token.is_some()
                 && renewed_after.try_get_value().flatten() != host_token;
             if stale_token {
                 renewed_after.try_set_value(host_token);
                 bridge.request_host_token();
-                return Outcome::Waiting;
+                return;
             }
-            Outcome::Answer(contact, result)
-        }
-    })
-}
-
-/// What a lookup came to.
-#[derive(Debug, Clone)]
-enum Outcome {
-    /// Nothing to look up yet (no keys, no session, Lime's token on its way).
-    Waiting,
-    /// The answer, for the contact it was looked up for.
-    Answer(ShownFor, Result<Panel, PanelError>),
+            shown_for.try_set_value(Some(contact));
+            panel.try_set(Some(result));
+        });
+    });
 }
 
 /// Who a lookup was for: the contact as the page knows it (its helpdesk id and keys).
@@ -304,6 +288,15 @@ enum Outcome {
 struct ShownFor {
     contact_id: Option<String>,
     keys: ContactKeys,
+}
+
+impl ShownFor {
+    fn of(request: &PanelRequest) -> Self {
+        Self {
+            contact_id: request.context.contact_id.clone(),
+            keys: request.keys.clone(),
+        }
+    }
 }
 
 /// Brings back what the agent was looking at in this conversation (chosen customer, open
