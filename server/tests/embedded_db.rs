@@ -130,7 +130,8 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
 fn spawn_server(dir: &Path, port: u16, cwd: &Path, log: Stdio) -> std::process::Child {
     // One install, so that the server starts with or without the `dev` feature: a production
     // build refuses to serve with none.
-    let installs = dir.with_extension("installs.toml");
+    // Beside the data folder, which may be relative to the server's working folder `cwd`.
+    let installs = cwd.join(dir).with_extension("installs.toml");
     std::fs::write(
         &installs,
         "[[install]]\nname = \"test\"\nkind = \"chatwoot\"\n\
