@@ -3,17 +3,17 @@
  * `crate::INBOX_SCRIPT`, so it runs before anything else, long before the wasm has started.
  *
  * 1. It keeps every `message` event in `window.__orderpaneInbox` until the wasm takes the
- *    array (host_bridge.rs drains it and sets the property to null; the script then stops).
+ *    array (ui/bridge/host.rs drains it and sets the property to null; the script then stops).
  *    The host bridge checks each event's window and origin, not this script.
  * 2. The first Chatwoot-family appContext (a JSON string) that comes from the parent window
- *    on the install's host origin is POSTed at once to `api::early_panel`
+ *    on the install's host origin is POSTed at once to `api::panel::early_panel`
  *    (/api/panel/early), so the lookup overlaps the wasm's start. The promise of its answer's
  *    text (null when it failed) waits in `window.__orderpaneEarly` for
- *    `host_bridge::take_early_lookup`, which leaves null there.
+ *    `ui::bridge::host::take_early_lookup`, which leaves null there.
  *
- * The session comes from the `<meta name="orderpane-…">` tags (page_session.rs), read when a
- * message arrives: they come after this script in the page. Unit tests in page_session.rs
- * and api.rs look for `m('install')`, `m('session')`, `m('host-origin')`, the meta selector
+ * The session comes from the `<meta name="orderpane-…">` tags (ui/bridge/session.rs), read when a
+ * message arrives: they come after this script in the page. Unit tests in ui/bridge/session.rs
+ * and api/panel.rs look for `m('install')`, `m('session')`, `m('host-origin')`, the meta selector
  * and `fetch('/api/panel/early'` written exactly so; end2end/tests/boot_script.spec.ts runs
  * this file, as written and as inlined, in a browser.
  *

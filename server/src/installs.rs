@@ -67,7 +67,8 @@ pub fn parse(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Vec<Ins
     if installs.is_empty() {
         return Err("it lists no [[install]]".into());
     }
-    // Every rule about an install's settings lives in one place, shared with the registry.
+    // Every rule about an install's settings lives in one place (the registry applies the
+    // same check again); here a problem is reported with the file's name.
     check_all(&mut installs)?;
     Ok(installs)
 }
