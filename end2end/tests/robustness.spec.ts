@@ -34,6 +34,39 @@ test("while another contact's panel loads, the previous customer is not shown un
   await expectCustomer(app, "Omar Haddad");
 });
 
+test("a lookup that never answers does not hold up the next contact's, and its late answer is not shown", async ({ page }) => {
+  const app = await openConversation(page, 101);
+  await expectCustomer(app, "Jane Doe");
+  // The next lookup hangs (as over a connection that stopped answering) until the end.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let lookups = 0;
+  await page.route("**/api/panel", async (route) => {
+    lookups += 1;
+    if (lookups === 1) await held;
+    // The page may have dropped that request meanwhile.
+    await route.continue().catch(() => undefined);
+  });
+  const contactIs = (contact: object) =>
+    page.evaluate((contact) => {
+      const frame = document.getElementById("dashboard-app") as HTMLIFrameElement;
+      const context = {
+        event: "appContext",
+        data: { contact, conversation: { id: 101, messages: [] }, currentAgent: { id: 1, name: "Sam Agent" } },
+      };
+      frame.contentWindow!.postMessage(JSON.stringify(context), "*");
+    }, contact);
+  await contactIs({ id: 9002, identifier: "C-1002", name: "Omar Haddad" });
+  await expect(app.locator("[data-state=loading]")).toBeVisible();
+  await expect.poll(() => lookups).toBe(1);
+  await contactIs({ id: 9005, identifier: "C-1005", name: "Kenji Sato" });
+  await expectCustomer(app, "Kenji Sato");
+  // The first contact's answer, arriving now, is not the latest question's.
+  release();
+  await page.waitForTimeout(500);
+  await expectCustomer(app, "Kenji Sato");
+});
+
 test("a search answered after the search box was closed does not break the panel", async ({ page }) => {
   const crashes: string[] = [];
   page.on("console", (message) => {

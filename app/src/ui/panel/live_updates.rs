@@ -34,7 +34,7 @@ impl LiveState {
 /// Keeps a push connection open for the panel shown. `reload` looks the contact up again.
 pub fn follow_live_updates(
     bridge: HostBridge,
-    panel: RwSignal<Option<Result<Panel, PanelError>>>,
+    panel: Signal<Option<Result<Panel, PanelError>>>,
     live: LiveState,
     reload: Trigger,
 ) {
@@ -101,7 +101,7 @@ mod browser {
 
     pub(super) fn follow(
         bridge: HostBridge,
-        panel: RwSignal<Option<Result<Panel, PanelError>>>,
+        panel: Signal<Option<Result<Panel, PanelError>>>,
         live: LiveState,
         reload: Trigger,
     ) {

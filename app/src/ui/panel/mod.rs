@@ -1,6 +1,10 @@
 //! The customer panel: waits for the host's context, looks the contact up, shows the result,
 //! and offers the agent's actions on it.
 
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Poll, Waker};
+
 use leptos::prelude::*;
 use orderpane::{
     contact_keys::ContactKeys,
@@ -74,10 +78,9 @@ pub fn PanelPage() -> impl IntoView {
 
     // The lookup runs in the browser only: the context comes from the host by postMessage, so
     // the server render always shows the waiting state. `None` while a lookup is in flight.
-    let panel = RwSignal::new(None::<Result<Panel, PanelError>>);
     let retry = actions.reload;
     let live = LiveState::new();
-    look_up_on_every_change(bridge, keys, actions, live, retry, panel);
+    let panel = look_up_on_every_change(bridge, keys, actions, live, retry);
     follow_live_updates(bridge, panel, live, retry);
     // Lime Connect shows problems as toasts too, where the operator looks.
     Effect::new(move |_| {
@@ -165,16 +168,22 @@ pub fn PanelPage() -> impl IntoView {
     }
 }
 
-/// Looks the contact up whenever its keys, the agent's choice or the Lime token change, and
-/// when asked to retry. Only the latest lookup may answer.
+/// Looks the contact up whenever its keys, the agent's choice, the mentioned orders or the
+/// Lime token change, and when asked to retry: a [`LocalResource`] (the context comes from
+/// the host by postMessage, so nothing is looked up during the server render).
+///
+/// Returns what the panel shows: the answer to what is asked now. While a lookup runs, what is
+/// shown stays if it is a panel for the same contact (a repeated context, the agent's choice, a
+/// live change: no flash of "loading"); anything else goes at once (`None`, "loading"): an
+/// agent must never see one customer's data under another contact. Only the answer to the
+/// latest question is ever shown.
 fn look_up_on_every_change(
     bridge: HostBridge,
     keys: Memo<Option<ContactKeys>>,
     actions: PanelActions,
     live: LiveState,
     retry: Trigger,
-    panel: RwSignal<Option<Result<Panel, PanelError>>>,
-) {
+) -> Signal<Option<Result<Panel, PanelError>>> {
     let context = bridge.context;
     // Looked up again only when the set of numbers changes, not on every new message.
     // Numbers pushed live (newest) come before those of the host's transcript.
@@ -187,9 +196,6 @@ fn look_up_on_every_change(
         });
         first_mentions(numbers)
     });
-    let latest_lookup = StoredValue::new(0_u64);
-    // The contact the panel on screen was looked up for.
-    let shown_for = StoredValue::new(None::<ShownFor>);
     let (chosen, proof) = (actions.chosen, actions.proof);
     Effect::new(move |_| keep_session_fresh(proof));
     // The customer search shares the session proof and reloads the panel after a link.
@@ -198,89 +204,231 @@ fn look_up_on_every_change(
         proof,
         reload: retry,
     });
-    // The Lime token a lookup was already retried for, so an invalid token is renewed once.
-    let renewed_after = StoredValue::new(None::<String>);
-    Effect::new(move |_| {
+    // Each request to look up again (Refresh, "Try again", a live change, a link) counts one
+    // up, so that it is a new question below even when nothing else changed.
+    let attempt = Memo::new(move |previous: Option<&u64>| {
         retry.track();
+        previous.map_or(0, |n| n + 1)
+    });
+    // Everything a lookup needs, worked out synchronously, so that the lookup reads this one
+    // value. The context is read untracked: a new message alone asks nothing new (the numbers
+    // it mentions do, through `mentioned`).
+    let ask = Memo::new(move |_| {
         let Some(keys) = keys.get().filter(|keys| !keys.is_empty()) else {
-            return;
+            return Ask::Nothing;
         };
         let Some(session) = bridge.session.get() else {
-            return;
+            return Ask::Nothing;
         };
         let host_token = if session.host == HostKind::Lime {
             match bridge.host_token.get() {
                 // Lime answers `generate_jwt_token` shortly; look up once it has.
-                None => return panel.set(None),
-                Some(Err(_)) => return panel.set(Some(Err(PanelError::HostTokenInvalid))),
+                None => return Ask::TokenPending,
+                Some(Err(_)) => return Ask::TokenRefused,
                 Some(Ok(token)) => Some(token),
             }
         } else {
             None
         };
-        let current_proof = proof.get_value().unwrap_or_else(|| {
-            proof.set_value(Some(session.proof.clone()));
-            session.proof.clone()
-        });
-        let lookup = latest_lookup.get_value() + 1;
-        latest_lookup.set_value(lookup);
-        let Some(context) = context.get_untracked() else {
-            return;
-        };
-        // What the page asks for this context before any choice or live mention: the request
-        // the boot script's early lookup made (`api::early_panel`).
-        let customer_field = session.customer_field.as_deref();
-        let first = PanelRequest::for_context(current_proof, &context, customer_field);
-        let request = PanelRequest {
-            context: AgentContext {
-                host_token: host_token.clone(),
-                ..first.context.clone()
-            },
-            keys,
-            chosen: chosen.get(),
-            mentioned: mentioned.get(),
-        };
-        // Taken once, by the first lookup; awaited only when it can be this one's answer.
-        let early = crate::ui::bridge::host::take_early_lookup();
-        let may_adopt = first.same_lookup(&request);
-        // Keep what is shown while a new lookup runs for the same contact (a repeated
-        // context, the agent's choice, a live change): no flash of "loading". Anything
-        // shown for another contact goes at once: an agent must never see one customer's
-        // data under another contact.
-        let contact = ShownFor::of(&request);
-        let same_contact = shown_for.try_get_value().flatten().as_ref() == Some(&contact);
-        if !(same_contact && matches!(panel.get_untracked(), Some(Ok(_)))) {
-            panel.set(None);
+        let (chosen, mentioned, attempt) = (chosen.get(), mentioned.get(), attempt.get());
+        context
+            .with_untracked(|context| {
+                // What the page asks for this context before any choice or live mention: the
+                // request the boot script's early lookup made (`api::early_panel`).
+                let customer_field = session.customer_field.as_deref();
+                let first = PanelRequest::for_context(
+                    session.proof.clone(),
+                    context.as_ref()?,
+                    customer_field,
+                );
+                let request = PanelRequest {
+                    context: AgentContext {
+                        host_token,
+                        ..first.context.clone()
+                    },
+                    keys,
+                    chosen,
+                    mentioned,
+                };
+                Some(Ask::Lookup(Box::new(Lookup {
+                    may_adopt: first.same_lookup(&request),
+                    contact: ShownFor::of(&request),
+                    request,
+                    attempt,
+                })))
+            })
+            .unwrap_or(Ask::Nothing)
+    });
+    // The page's session proof, from the first lookup on (its token is renewed in place).
+    Effect::new(move |_| {
+        if let Ask::Lookup(asked) = ask.get() {
+            if proof.get_value().is_none() {
+                proof.set_value(Some(asked.request.context.session));
+            }
         }
-        leptos::task::spawn_local(async move {
-            let early = match may_adopt {
-                true => early.answer().await,
-                false => None,
-            };
-            // The early answer stands if it asked for what this lookup asks (it was made from
-            // the first context; the host may have sent another since).
-            let result = match early.filter(|early| early.request.same_lookup(&request)) {
-                Some(early) => Ok(early.panel),
-                None => load_panel(request).await,
-            };
-            // The panel may have been torn down while this lookup ran (`try_`: no panic).
-            if latest_lookup.try_get_value() != Some(lookup) {
-                return;
+    });
+    // The Lime token a lookup was already retried for, so an invalid token is renewed once.
+    let renewed_after = StoredValue::new(None::<String>);
+    // The lookup under way, and how to make it give way to a newer question.
+    let in_flight = StoredValue::new(None::<(Lookup, GiveWay)>);
+    let lookup = LocalResource::new(move || {
+        // Everything the lookup needs is prepared here; the future reads no reactive values.
+        // (`try_`: nothing panics if this runs while the panel is torn down.)
+        let prepared = match ask.try_get() {
+            Some(Ask::Lookup(asked)) => {
+                let give_way = GiveWay::default();
+                in_flight.try_set_value(Some((*asked.clone(), give_way.clone())));
+                let mut request = asked.request.clone();
+                // The session token as `keep_session_fresh` renewed it.
+                if let Some(Some(current)) = proof.try_get_value() {
+                    request.context.session = current;
+                }
+                let token = request.context.host_token.clone();
+                let may_renew = token.is_some() && renewed_after.try_get_value().flatten() != token;
+                // Taken once, by the first lookup; awaited only when it can be this one's answer.
+                let early = crate::ui::bridge::host::take_early_lookup();
+                Some((asked, request, early, may_renew, give_way))
             }
-            // An expired Lime token is renewed without the agent noticing: ask for a new one
-            // (once per token) and look up again when it arrives.
-            let stale_token = matches!(result, Err(PanelError::HostTokenInvalid))
-                && host_token.is_some()
-                && renewed_after.try_get_value().flatten() != host_token;
-            if stale_token {
-                renewed_after.try_set_value(host_token);
-                bridge.request_host_token();
-                return;
+            _ => None,
+        };
+        async move {
+            let (asked, request, early, may_renew, give_way) = prepared?;
+            let answer = async move {
+                let early = match asked.may_adopt {
+                    true => early.answer().await,
+                    false => None,
+                };
+                // The early answer stands if it asked for what this lookup asks (it was made
+                // from the first context; the host may have sent another since).
+                let result = match early.filter(|early| early.request.same_lookup(&request)) {
+                    Some(early) => Ok(early.panel),
+                    None => load_panel(request).await,
+                };
+                Landed {
+                    // An expired Lime token is renewed without the agent noticing (once per
+                    // token; see the effect below), so this answer is not shown.
+                    stale_token: may_renew && matches!(result, Err(PanelError::HostTokenInvalid)),
+                    asked: *asked,
+                    result,
+                }
+            };
+            give_way.unless(answer).await
+        }
+    });
+    // The resource is read here and nowhere else, by a memo that reads nothing else. In
+    // reactive_graph 0.2.16 a resource keeps "a source changed, run again" in the same flag its
+    // readers consume when they check whether it changed: a reader that also depends on what
+    // the lookup depends on (the body reads the contact's keys) could take that flag before the
+    // resource's own task saw it, and the lookup then never ran again (Lime Connect's next
+    // contact was not looked up). A memo whose one source is the resource never checks it: the
+    // resource only ever marks it dirty. Keeps the latest answer while later lookups run.
+    let landed = Memo::new(move |previous: Option<&Option<Landed>>| {
+        lookup.with(|outcome| match outcome {
+            Some(Some(answer)) => Some(answer.clone()),
+            _ => previous.cloned().flatten(),
+        })
+    });
+    // A lookup in flight gives way as soon as the page asks something else: the resource runs
+    // its lookups one after another, so one answer that never came would hold up every later
+    // one.
+    Effect::new(move |_| {
+        let now = ask.get();
+        in_flight.update_value(|in_flight| {
+            let still_asked = match (&*in_flight, &now) {
+                (Some((asked, _)), Ask::Lookup(now)) => asked == &**now,
+                _ => false,
+            };
+            if !still_asked {
+                if let Some((_, give_way)) = in_flight.take() {
+                    give_way.now();
+                }
             }
-            shown_for.try_set_value(Some(contact));
-            panel.try_set(Some(result));
         });
     });
+    // An expired Lime token is renewed without the agent noticing: ask for a new one (once per
+    // token); its arrival asks again.
+    Effect::new(move |_| {
+        let stale = landed.with(|landed| {
+            let landed = landed.as_ref().filter(|landed| landed.stale_token)?;
+            landed.asked.request.context.host_token.clone()
+        });
+        if stale.is_some() && renewed_after.get_value() != stale {
+            renewed_after.set_value(stale);
+            bridge.request_host_token();
+        }
+    });
+    let shown = Memo::new(move |previous: Option<&Option<Shown>>| {
+        let previous = previous.cloned().flatten();
+        match ask.get() {
+            Ask::Nothing => previous,
+            Ask::TokenPending => None,
+            Ask::TokenRefused => Some(Shown {
+                contact: None,
+                result: Err(PanelError::HostTokenInvalid),
+            }),
+            Ask::Lookup(asked) => {
+                let answer = landed.with(|landed| {
+                    let landed = landed.as_ref()?;
+                    (landed.asked == *asked && !landed.stale_token).then(|| landed.result.clone())
+                });
+                match answer {
+                    Some(result) => Some(Shown {
+                        contact: Some(asked.contact),
+                        result,
+                    }),
+                    // Still looking: keep a panel shown for this same contact, nothing else.
+                    None => previous.filter(|shown| {
+                        shown.result.is_ok() && shown.contact.as_ref() == Some(&asked.contact)
+                    }),
+                }
+            }
+        }
+    });
+    Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|shown| shown.result.clone()))).into()
+}
+
+/// What the page asks for now.
+#[derive(Debug, Clone, PartialEq)]
+enum Ask {
+    /// Nothing: no contact keys (the page says why), or no session yet.
+    Nothing,
+    /// Lime Connect's token is on its way.
+    TokenPending,
+    /// Lime Connect refused a token, so the server would refuse the lookup.
+    TokenRefused,
+    /// This lookup.
+    Lookup(Box<Lookup>),
+}
+
+/// One lookup the page asks for.
+#[derive(Debug, Clone, PartialEq)]
+struct Lookup {
+    /// The request (with the session token of the moment it was worked out: the one sent is
+    /// the latest).
+    request: PanelRequest,
+    /// True when it asks what the boot script's early lookup asked, so that its answer may do.
+    may_adopt: bool,
+    /// Who it is for.
+    contact: ShownFor,
+    /// How many times the page was asked to look up again before it.
+    attempt: u64,
+}
+
+/// A lookup's answer, with the question it answers.
+#[derive(Debug, Clone, PartialEq)]
+struct Landed {
+    asked: Lookup,
+    result: Result<Panel, PanelError>,
+    /// True when Lime's token had expired and a new one will be asked for.
+    stale_token: bool,
+}
+
+/// What the panel shows, and for whom.
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    /// The contact it was looked up for (`None`: a problem that is no lookup's answer).
+    contact: Option<ShownFor>,
+    result: Result<Panel, PanelError>,
 }
 
 /// Who a lookup was for: the contact as the page knows it (its helpdesk id and keys).
@@ -296,6 +444,52 @@ impl ShownFor {
             contact_id: request.context.contact_id.clone(),
             keys: request.keys.clone(),
         }
+    }
+}
+
+/// Lets a lookup in flight stop waiting once the page asks something else.
+#[derive(Debug, Clone, Default)]
+struct GiveWay(Arc<Mutex<GiveWayState>>);
+
+#[derive(Debug, Default)]
+struct GiveWayState {
+    /// True once told to give way.
+    told: bool,
+    /// Wakes the lookup's task when it is told.
+    waker: Option<Waker>,
+}
+
+impl GiveWay {
+    /// Tells the lookup to stop waiting.
+    fn now(&self) {
+        let waker = {
+            let mut state = self.state();
+            state.told = true;
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// The answer of `lookup`, or `None` once told to give way (`lookup` is then dropped,
+    /// which cancels its request).
+    async fn unless<T>(&self, lookup: impl Future<Output = T>) -> Option<T> {
+        let mut lookup = std::pin::pin!(lookup);
+        std::future::poll_fn(|cx| {
+            let mut state = self.state();
+            if state.told {
+                return Poll::Ready(None);
+            }
+            state.waker = Some(cx.waker().clone());
+            drop(state);
+            lookup.as_mut().poll(cx).map(Some)
+        })
+        .await
+    }
+
+    fn state(&self) -> MutexGuard<'_, GiveWayState> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
