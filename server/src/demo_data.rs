@@ -4,6 +4,7 @@
 //! Deterministic: the same rows, numbers and dates every time, so screenshots and browser
 //! tests can name them.
 
+use app::server::store::StoreSchema;
 use serde_json::{json, Value};
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -106,9 +107,14 @@ const CUSTOMERS: &[DemoCustomer] = &[
 /// The demo's "today", fixed so that every run writes the same dates.
 const DEMO_TODAY: &str = "2026-11-20T10:00:00Z";
 
-/// Loads the demo store when the database has no store yet. Returns whether it did.
-pub async fn load_if_empty(pool: &PgPool) -> sqlx::Result<bool> {
+/// Loads the demo store when the store schema has no store yet. Returns whether it did.
+/// Writes into the managed store in `store` (its statements name the relations unqualified:
+/// the transaction's search_path is that schema alone).
+pub async fn load_if_empty(pool: &PgPool, store: &StoreSchema) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
+    sqlx::query(&format!("set local search_path to {}", store.quoted()))
+        .execute(&mut *tx)
+        .await?;
     // Two servers starting at once must not both seed: the lock makes the check-then-insert
     // atomic across connections.
     sqlx::query("lock table stores in exclusive mode")

@@ -12,8 +12,14 @@ pub mod dev_extras;
 pub mod embedded_db;
 /// Liveness and readiness endpoints.
 pub mod health;
+/// `server import`: store data from JSON Lines and CSV into the managed store.
+pub mod import;
 /// The installs file: the helpdesks this server serves.
 pub mod installs;
+/// Orderpane's schemas and their migrations.
+pub mod schema;
+/// The store contract and `server store check`.
+pub mod store;
 /// Live updates: store changes and helpdesk events pushed to open panels.
 pub mod live;
 /// Security headers added to every response.

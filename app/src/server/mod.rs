@@ -29,5 +29,7 @@ pub mod phone;
 pub mod search_terms;
 /// Secrets kept out of logs.
 pub mod secret;
+/// The store schema and mode.
+pub mod store;
 /// Install keys, sessions, tickets and rate limits.
 pub mod trust;

@@ -10,6 +10,7 @@ use crate::model::billing::{
     Billing, BillingTotals, Invoice, MonthTotal, Payment, Refund, Subscription, Summary,
     BILLING_LIST_LEN, CHART_MONTHS,
 };
+use crate::server::store::StoreSchema;
 
 /// The customer's invoices, payments, refunds and subscriptions, at most [`BILLING_LIST_LEN`]
 /// of each, newest first (running subscriptions first, in SQL so that the limit never drops
@@ -17,8 +18,12 @@ use crate::model::billing::{
 /// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
 /// such as the sort keys, are ignored when it is read).
 #[tracing::instrument(skip_all)]
-pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<Billing> {
-    let row = sqlx::query!(
+pub async fn billing(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    customer_id: i64,
+) -> sqlx::Result<Billing> {
+    let row: BillingRow = sqlx::query_as(&store.sql(
         r#"
         select
           (select coalesce(json_agg(l order by l.issued_at desc, l.id desc), '[]')
@@ -31,11 +36,11 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
                                             'currency', i.currency) as amount_paid,
                           i.pdf_url,
                           (i.status = 'open' and i.due_at < now()) is true as overdue
-                     from invoices i
-                     left join orders o on o.id = i.order_id
+                     from {store}.invoices i
+                     left join {store}.orders o on o.id = i.order_id
                     where i.customer_id = $1
                     order by i.issued_at desc, i.id desc
-                    limit $2) l) as "invoices!: Json<Vec<Invoice>>",
+                    limit $2) l) as invoices,
           (select coalesce(json_agg(l order by l.attempted_at desc, l.id desc), '[]')
              from (select p.id, p.attempted_at,
                           to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as attempted_on,
@@ -43,23 +48,23 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
                                             'currency', p.currency) as amount,
                           p.method, p.card_brand, p.card_last4, p.status, p.failure_reason,
                           o.number as order_number, i.number as invoice_number
-                     from payments p
-                     left join orders o on o.id = p.order_id
-                     left join invoices i on i.id = p.invoice_id
+                     from {store}.payments p
+                     left join {store}.orders o on o.id = p.order_id
+                     left join {store}.invoices i on i.id = p.invoice_id
                     where p.customer_id = $1
                     order by p.attempted_at desc, p.id desc
-                    limit $2) l) as "payments!: Json<Vec<Payment>>",
+                    limit $2) l) as payments,
           (select coalesce(json_agg(l order by l.refunded_at desc, l.id desc), '[]')
              from (select r.id, r.refunded_at,
                           to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on,
                           json_build_object('minor', r.amount_minor,
                                             'currency', r.currency) as amount,
                           r.reason, r.status, o.number as order_number
-                     from refunds r
-                     left join orders o on o.id = r.order_id
+                     from {store}.refunds r
+                     left join {store}.orders o on o.id = r.order_id
                     where r.customer_id = $1
                     order by r.refunded_at desc, r.id desc
-                    limit $2) l) as "refunds!: Json<Vec<Refund>>",
+                    limit $2) l) as refunds,
           (select coalesce(json_agg(l order by l.running desc, l.started_at desc, l.id desc),
                            '[]')
              from (select id, started_at, status in ('trialing', 'active', 'past_due') as running,
@@ -71,27 +76,27 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
                                then to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD')
                           end as renews_on,
                           to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
-                     from subscriptions
+                     from {store}.subscriptions
                     where customer_id = $1
                     order by status in ('trialing', 'active', 'past_due') desc,
                              started_at desc, id desc
-                    limit $2) l) as "subscriptions!: Json<Vec<Subscription>>",
+                    limit $2) l) as subscriptions,
           -- Counts: the whole lists by their customer index, the overdue and failed ones by
           -- partial indexes (see the migration `index_billing_lookups`).
           json_build_object(
-            'invoices', (select count(*) from invoices where customer_id = $1),
-            'overdue_invoices', (select count(*) from invoices
+            'invoices', (select count(*) from {store}.invoices where customer_id = $1),
+            'overdue_invoices', (select count(*) from {store}.invoices
                                   where customer_id = $1 and status = 'open' and due_at < now()),
-            'payments', (select count(*) from payments where customer_id = $1),
-            'failed_payments', (select count(*) from payments
+            'payments', (select count(*) from {store}.payments where customer_id = $1),
+            'failed_payments', (select count(*) from {store}.payments
                                  where customer_id = $1 and status = 'failed'),
-            'refunds', (select count(*) from refunds where customer_id = $1),
-            'subscriptions', (select count(*) from subscriptions where customer_id = $1))
-            as "totals!: Json<BillingTotals>"
+            'refunds', (select count(*) from {store}.refunds where customer_id = $1),
+            'subscriptions', (select count(*) from {store}.subscriptions where customer_id = $1))
+            as totals
         "#,
-        customer_id,
-        BILLING_LIST_LEN,
-    )
+    ))
+    .bind(customer_id)
+    .bind(BILLING_LIST_LEN)
     .fetch_one(db)
     .await?;
     Ok(Billing {
@@ -106,44 +111,48 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
 /// The customer's totals and monthly spending: one statement, each part an index probe by
 /// customer. `None` when the customer does not exist.
 #[tracing::instrument(skip_all)]
-pub async fn summary(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<Summary>> {
+pub async fn summary(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    customer_id: i64,
+) -> sqlx::Result<Option<Summary>> {
     let today = chrono::Utc::now().date_naive();
     let window = chart_window(today);
     // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
     // come once; the money kinds once per currency; `month` once per month and currency.
-    let rows = sqlx::query!(
+    let rows: Vec<SummaryRow> = sqlx::query_as(&store.sql(
         r#"
-        select 'since' as "kind!", null::text as currency, null::text as month,
-               extract(epoch from c.created_at)::bigint as "amount!",
+        select 'since' as kind, null::text as currency, null::text as month,
+               extract(epoch from c.created_at)::bigint as amount,
                to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD') as day
-          from customers c where c.id = $1
+          from {store}.customers c where c.id = $1
         union all
-        select 'orders', null, null, count(*), null from orders where customer_id = $1
+        select 'orders', null, null, count(*), null from {store}.orders where customer_id = $1
         union all
         select 'spent', currency, null, sum(total_minor)::bigint, null
-          from orders where customer_id = $1 and status <> 'cancelled' group by currency
+          from {store}.orders where customer_id = $1 and status <> 'cancelled' group by currency
         union all
         select 'refunded', currency, null, sum(amount_minor)::bigint, null
-          from refunds where customer_id = $1 and status = 'succeeded' group by currency
+          from {store}.refunds where customer_id = $1 and status = 'succeeded' group by currency
         union all
         select 'open', currency, null, sum(amount_due_minor - amount_paid_minor)::bigint, null
-          from invoices where customer_id = $1 and status = 'open' group by currency
+          from {store}.invoices where customer_id = $1 and status = 'open' group by currency
         union all
         select 'subscriptions', null, null, count(*), null
-          from subscriptions
+          from {store}.subscriptions
          where customer_id = $1 and status in ('trialing', 'active', 'past_due')
         union all
         select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
                sum(total_minor)::bigint, null
-          from orders
+          from {store}.orders
          where customer_id = $1 and status <> 'cancelled'
            and placed_at >= $2 and placed_at < $3
          group by currency, 3
         "#,
-        customer_id,
-        window.0,
-        window.1,
-    )
+    ))
+    .bind(customer_id)
+    .bind(window.0)
+    .bind(window.1)
     .fetch_all(db)
     .await?;
 
@@ -250,37 +259,40 @@ fn chart(
 /// What was paid and refunded for each of these orders, to tell their payment state. A
 /// payment counts for an order when it names the order, or names only one of its invoices.
 #[tracing::instrument(skip_all)]
-pub async fn order_money(conn: &mut PgConnection, order_ids: &[i64]) -> sqlx::Result<OrderMoney> {
-    let payments = sqlx::query!(
+pub async fn order_money(
+    conn: &mut PgConnection,
+    store: &StoreSchema,
+    order_ids: &[i64],
+) -> sqlx::Result<OrderMoney> {
+    let payments: Vec<PaidRow> = sqlx::query_as(&store.sql(
         r#"
-            select order_id as "order_id!", status as "status!", sum(minor)::bigint as "minor!"
+            select order_id, status, sum(minor)::bigint as minor
               from (select order_id, status, amount_minor as minor
-                      from payments
+                      from {store}.payments
                      where order_id = any($1)
                     union all
                     -- Payments that name only the invoice they settle count for its order.
                     select i.order_id, p.status, p.amount_minor
-                      from invoices i
-                      join payments p on p.invoice_id = i.id and p.order_id is null
+                      from {store}.invoices i
+                      join {store}.payments p on p.invoice_id = i.id and p.order_id is null
                      where i.order_id = any($1)) as paid
              group by order_id, status
             "#,
-        order_ids,
-    )
+    ))
+    .bind(order_ids)
     .fetch_all(&mut *conn)
     .await?;
-    let refunds = sqlx::query!(
+    let refunds: Vec<OrderRefundRow> = sqlx::query_as(&store.sql(
         r#"
-            select r.order_id as "order_id!", r.currency, r.amount_minor, r.reason, r.status,
-                   o.number,
-                   to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as "refunded_on!"
-              from refunds r
-              join orders o on o.id = r.order_id
+            select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
+                   to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
+              from {store}.refunds r
+              join {store}.orders o on o.id = r.order_id
              where r.order_id = any($1)
              order by r.order_id, r.refunded_at, r.id
             "#,
-        order_ids,
-    )
+    ))
+    .bind(order_ids)
     .fetch_all(&mut *conn)
     .await?;
     let mut money = OrderMoney::default();
@@ -303,6 +315,46 @@ pub async fn order_money(conn: &mut PgConnection, order_ids: &[i64]) -> sqlx::Re
         });
     }
     Ok(money)
+}
+
+/// The billing statement's one row: each list and the counts as JSON.
+#[derive(sqlx::FromRow)]
+struct BillingRow {
+    invoices: Json<Vec<Invoice>>,
+    payments: Json<Vec<Payment>>,
+    refunds: Json<Vec<Refund>>,
+    subscriptions: Json<Vec<Subscription>>,
+    totals: Json<BillingTotals>,
+}
+
+/// One figure of the summary: what it is, in which currency and month, and how much.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    kind: String,
+    currency: Option<String>,
+    month: Option<String>,
+    amount: i64,
+    day: Option<String>,
+}
+
+/// What an order's payments of one status came to.
+#[derive(sqlx::FromRow)]
+struct PaidRow {
+    order_id: i64,
+    status: String,
+    minor: i64,
+}
+
+/// A refund of an order, with the order's number.
+#[derive(sqlx::FromRow)]
+struct OrderRefundRow {
+    order_id: i64,
+    currency: String,
+    amount_minor: i64,
+    reason: String,
+    status: String,
+    number: String,
+    refunded_on: String,
 }
 
 /// Payments and refunds per order id.
