@@ -12,19 +12,9 @@ use crate::model::billing::{
 };
 use crate::server::store::StoreSchema;
 
-/// The customer's invoices, payments, refunds and subscriptions, at most [`BILLING_LIST_LEN`]
-/// of each, newest first (running subscriptions first, in SQL so that the limit never drops
-/// one), and how many there are in all. One statement, one round trip: each part is an index
-/// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
-/// such as the sort keys, are ignored when it is read).
-#[tracing::instrument(skip_all)]
-pub async fn billing(
-    db: impl PgExecutor<'_>,
-    store: &StoreSchema,
-    customer_id: i64,
-) -> sqlx::Result<Billing> {
-    let row: BillingRow = sqlx::query_as(&store.sql(
-        r#"
+/// Customer `$1`'s invoices, payments, refunds and subscriptions (at most `$2` of each) and
+/// their counts, as JSON.
+pub const BILLING_SQL: &str = r#"
         select
           (select coalesce(json_agg(l order by l.issued_at desc, l.id desc), '[]')
              from (select i.id, i.issued_at, i.number, o.number as order_number, i.status,
@@ -93,12 +83,24 @@ pub async fn billing(
             'refunds', (select count(*) from {store}.refunds where customer_id = $1),
             'subscriptions', (select count(*) from {store}.subscriptions where customer_id = $1))
             as totals
-        "#,
-    ))
-    .bind(customer_id)
-    .bind(BILLING_LIST_LEN)
-    .fetch_one(db)
-    .await?;
+        "#;
+
+/// The customer's invoices, payments, refunds and subscriptions, at most [`BILLING_LIST_LEN`]
+/// of each, newest first (running subscriptions first, in SQL so that the limit never drops
+/// one), and how many there are in all. One statement, one round trip: each part is an index
+/// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
+/// such as the sort keys, are ignored when it is read).
+#[tracing::instrument(skip_all)]
+pub async fn billing(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    customer_id: i64,
+) -> sqlx::Result<Billing> {
+    let row: BillingRow = sqlx::query_as(&store.sql(BILLING_SQL))
+        .bind(customer_id)
+        .bind(BILLING_LIST_LEN)
+        .fetch_one(db)
+        .await?;
     Ok(Billing {
         invoices: row.invoices.0,
         payments: row.payments.0,
@@ -108,20 +110,8 @@ pub async fn billing(
     })
 }
 
-/// The customer's totals and monthly spending: one statement, each part an index probe by
-/// customer. `None` when the customer does not exist.
-#[tracing::instrument(skip_all)]
-pub async fn summary(
-    db: impl PgExecutor<'_>,
-    store: &StoreSchema,
-    customer_id: i64,
-) -> sqlx::Result<Option<Summary>> {
-    let today = chrono::Utc::now().date_naive();
-    let window = chart_window(today);
-    // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
-    // come once; the money kinds once per currency; `month` once per month and currency.
-    let rows: Vec<SummaryRow> = sqlx::query_as(&store.sql(
-        r#"
+/// Customer `$1`'s totals, one figure a row, with monthly spending from `$2` to `$3`.
+pub const SUMMARY_SQL: &str = r#"
         select 'since' as kind, null::text as currency, null::text as month,
                extract(epoch from c.created_at)::bigint as amount,
                to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD') as day
@@ -148,13 +138,26 @@ pub async fn summary(
          where customer_id = $1 and status <> 'cancelled'
            and placed_at >= $2 and placed_at < $3
          group by currency, 3
-        "#,
-    ))
-    .bind(customer_id)
-    .bind(window.0)
-    .bind(window.1)
-    .fetch_all(db)
-    .await?;
+        "#;
+
+/// The customer's totals and monthly spending: one statement, each part an index probe by
+/// customer. `None` when the customer does not exist.
+#[tracing::instrument(skip_all)]
+pub async fn summary(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    customer_id: i64,
+) -> sqlx::Result<Option<Summary>> {
+    let today = chrono::Utc::now().date_naive();
+    let window = chart_window(today);
+    // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
+    // come once; the money kinds once per currency; `month` once per month and currency.
+    let rows: Vec<SummaryRow> = sqlx::query_as(&store.sql(SUMMARY_SQL))
+        .bind(customer_id)
+        .bind(window.0)
+        .bind(window.1)
+        .fetch_all(db)
+        .await?;
 
     let mut summary = Summary {
         customer_since: String::new(),
@@ -256,16 +259,8 @@ fn chart(
     (currency, monthly)
 }
 
-/// What was paid and refunded for each of these orders, to tell their payment state. A
-/// payment counts for an order when it names the order, or names only one of its invoices.
-#[tracing::instrument(skip_all)]
-pub async fn order_money(
-    conn: &mut PgConnection,
-    store: &StoreSchema,
-    order_ids: &[i64],
-) -> sqlx::Result<OrderMoney> {
-    let payments: Vec<PaidRow> = sqlx::query_as(&store.sql(
-        r#"
+/// What the payments of the orders `$1` (bigint[]) came to, by order and status.
+pub const ORDER_PAYMENTS_SQL: &str = r#"
             select order_id, status, sum(minor)::bigint as minor
               from (select order_id, status, amount_minor as minor
                       from {store}.payments
@@ -277,24 +272,34 @@ pub async fn order_money(
                       join {store}.payments p on p.invoice_id = i.id and p.order_id is null
                      where i.order_id = any($1)) as paid
              group by order_id, status
-            "#,
-    ))
-    .bind(order_ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    let refunds: Vec<OrderRefundRow> = sqlx::query_as(&store.sql(
-        r#"
+            "#;
+
+/// The refunds of the orders `$1` (bigint[]), oldest first.
+pub const ORDER_REFUNDS_SQL: &str = r#"
             select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
                    to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
               from {store}.refunds r
               join {store}.orders o on o.id = r.order_id
              where r.order_id = any($1)
              order by r.order_id, r.refunded_at, r.id
-            "#,
-    ))
-    .bind(order_ids)
-    .fetch_all(&mut *conn)
-    .await?;
+            "#;
+
+/// What was paid and refunded for each of these orders, to tell their payment state. A
+/// payment counts for an order when it names the order, or names only one of its invoices.
+#[tracing::instrument(skip_all)]
+pub async fn order_money(
+    conn: &mut PgConnection,
+    store: &StoreSchema,
+    order_ids: &[i64],
+) -> sqlx::Result<OrderMoney> {
+    let payments: Vec<PaidRow> = sqlx::query_as(&store.sql(ORDER_PAYMENTS_SQL))
+        .bind(order_ids)
+        .fetch_all(&mut *conn)
+        .await?;
+    let refunds: Vec<OrderRefundRow> = sqlx::query_as(&store.sql(ORDER_REFUNDS_SQL))
+        .bind(order_ids)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut money = OrderMoney::default();
     for row in payments {
         let paid = money.paid.entry(row.order_id).or_default();

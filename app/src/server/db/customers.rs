@@ -24,20 +24,9 @@ pub struct HelpdeskContact<'a> {
 /// are more, few enough that a common name never reads thousands of rows.
 const ROWS_PER_LOOKUP: i64 = MAX_RESULTS as i64 + 1;
 
-/// Every customer the search finds, strongest match first, then by name. One statement:
-/// each branch is an index probe (see the `create_contact_links` migration and the
-/// `index_use` test), limited, so no search reads a large part of the store.
-#[tracing::instrument(skip_all)]
-pub async fn search(
-    pool: &PgPool,
-    store: &StoreSchema,
-    terms: &SearchTerms,
-) -> sqlx::Result<SearchResults> {
-    // Branch ranks follow `SearchBasis`; `~>=~`/`~<~` are the byte-wise comparisons the
-    // text_pattern_ops index serves, in a form that stays indexable in a generic plan (a
-    // `LIKE $1` prefix does not). U+10FFFF sorts after every character that can follow.
-    let rows: Vec<SearchRow> = sqlx::query_as(&store.sql(
-        r#"
+/// A customer search: `$1` a number, `$2` an email prefix, `$3` an E.164 phone, `$4` a name
+/// pattern, `$5` the rows each branch may bring.
+pub const SEARCH_SQL: &str = r#"
         select distinct on (c.id)
                c.id, c.reference, c.name, m.rank, m.matched
           from (
@@ -60,15 +49,28 @@ pub async fn search(
                ) m
           join {store}.customers c on c.id = m.customer_id
          order by c.id, m.rank
-        "#,
-    ))
-    .bind(&terms.number)
-    .bind(&terms.email_prefix)
-    .bind(&terms.phone)
-    .bind(&terms.name_pattern)
-    .bind(ROWS_PER_LOOKUP)
-    .fetch_all(pool)
-    .await?;
+        "#;
+
+/// Every customer the search finds, strongest match first, then by name. One statement:
+/// each branch is an index probe (see the `create_contact_links` migration and the
+/// `index_use` test), limited, so no search reads a large part of the store.
+#[tracing::instrument(skip_all)]
+pub async fn search(
+    pool: &PgPool,
+    store: &StoreSchema,
+    terms: &SearchTerms,
+) -> sqlx::Result<SearchResults> {
+    // Branch ranks follow `SearchBasis`; `~>=~`/`~<~` are the byte-wise comparisons the
+    // text_pattern_ops index serves, in a form that stays indexable in a generic plan (a
+    // `LIKE $1` prefix does not). U+10FFFF sorts after every character that can follow.
+    let rows: Vec<SearchRow> = sqlx::query_as(&store.sql(SEARCH_SQL))
+        .bind(&terms.number)
+        .bind(&terms.email_prefix)
+        .bind(&terms.phone)
+        .bind(&terms.name_pattern)
+        .bind(ROWS_PER_LOOKUP)
+        .fetch_all(pool)
+        .await?;
     let mut hits: Vec<(i32, SearchHit)> = rows
         .into_iter()
         .filter_map(|row| {
@@ -119,21 +121,9 @@ struct LinkedRow {
     name: String,
 }
 
-/// Links `contact` to customer `customer_id` (replacing its earlier link) and writes `event`
-/// in the same transaction: no link without its audit row. `None` when there is no such
-/// customer.
-#[tracing::instrument(skip_all)]
-pub async fn link(
-    pool: &PgPool,
-    store: &StoreSchema,
-    contact: HelpdeskContact<'_>,
-    customer_id: i64,
-    agent: Option<&Agent>,
-    event: &AuditEvent<'_>,
-) -> sqlx::Result<Option<CustomerMatch>> {
-    let mut tx = pool.begin().await?;
-    let linked: Option<LinkedRow> = sqlx::query_as(&store.sql(
-        r#"
+/// Links helpdesk contact `$2` of install `$1` to customer `$3`, by agent `$4`/`$5`, and reads
+/// the customer back (no row when there is no such customer).
+pub const LINK_SQL: &str = r#"
         with linked as (
             insert into orderpane.contact_links
                    (install, contact_id, customer_id, linked_by_agent_id, linked_by_agent_name)
@@ -148,15 +138,29 @@ pub async fn link(
         select c.id, c.reference, c.name
           from linked
           join {store}.customers c on c.id = linked.customer_id
-        "#,
-    ))
-    .bind(contact.install)
-    .bind(contact.contact_id)
-    .bind(customer_id)
-    .bind(agent.and_then(|a| a.id.as_deref()))
-    .bind(agent.and_then(|a| a.name.as_deref()))
-    .fetch_optional(&mut *tx)
-    .await?;
+        "#;
+
+/// Links `contact` to customer `customer_id` (replacing its earlier link) and writes `event`
+/// in the same transaction: no link without its audit row. `None` when there is no such
+/// customer.
+#[tracing::instrument(skip_all)]
+pub async fn link(
+    pool: &PgPool,
+    store: &StoreSchema,
+    contact: HelpdeskContact<'_>,
+    customer_id: i64,
+    agent: Option<&Agent>,
+    event: &AuditEvent<'_>,
+) -> sqlx::Result<Option<CustomerMatch>> {
+    let mut tx = pool.begin().await?;
+    let linked: Option<LinkedRow> = sqlx::query_as(&store.sql(LINK_SQL))
+        .bind(contact.install)
+        .bind(contact.contact_id)
+        .bind(customer_id)
+        .bind(agent.and_then(|a| a.id.as_deref()))
+        .bind(agent.and_then(|a| a.name.as_deref()))
+        .fetch_optional(&mut *tx)
+        .await?;
     let Some(row) = linked else {
         return Ok(None);
     };
@@ -170,6 +174,19 @@ pub async fn link(
     }))
 }
 
+/// Removes contact `$2` of install `$1`'s link to customer `$3`, and reads the customer's
+/// reference (no row when it was not linked to them).
+pub const UNLINK_SQL: &str = r#"
+        with removed as (
+            delete from orderpane.contact_links
+             where install = $1 and contact_id = $2 and customer_id = $3
+            returning customer_id
+        )
+        select c.reference
+          from removed
+          join {store}.customers c on c.id = removed.customer_id
+        "#;
+
 /// Removes `contact`'s link to customer `customer_id` and writes `event`, in one
 /// transaction. Returns the customer's reference, or `None` when the contact was not linked
 /// to that customer (already undone, or since linked to another: that link stays).
@@ -182,23 +199,12 @@ pub async fn unlink(
     event: &AuditEvent<'_>,
 ) -> sqlx::Result<Option<String>> {
     let mut tx = pool.begin().await?;
-    let reference: Option<String> = sqlx::query_scalar(&store.sql(
-        r#"
-        with removed as (
-            delete from orderpane.contact_links
-             where install = $1 and contact_id = $2 and customer_id = $3
-            returning customer_id
-        )
-        select c.reference
-          from removed
-          join {store}.customers c on c.id = removed.customer_id
-        "#,
-    ))
-    .bind(contact.install)
-    .bind(contact.contact_id)
-    .bind(customer_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let reference: Option<String> = sqlx::query_scalar(&store.sql(UNLINK_SQL))
+        .bind(contact.install)
+        .bind(contact.contact_id)
+        .bind(customer_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     audit::record(&mut *tx, event).await?;
     tx.commit().await?;
     Ok(reference)

@@ -82,21 +82,9 @@ pub async fn lookup(
     })
 }
 
-/// The orders with these numbers, or billed by invoices with these numbers, in the order
-/// given, flagged when they are not `shown_customer`'s. Numbers the store does not have are
-/// left out.
-pub async fn mentioned_orders(
-    conn: &mut PgConnection,
-    store: &StoreSchema,
-    numbers: &[String],
-    shown_customer: Option<i64>,
-) -> sqlx::Result<Vec<MentionedOrder>> {
-    if numbers.is_empty() {
-        return Ok(Vec::new());
-    }
-    // A mentioned invoice number pins the order it bills.
-    let rows: Vec<MentionedRow> = sqlx::query_as(&store.sql(
-        r#"
+/// The orders with the numbers `$1` (text[]), or billed by invoices with those numbers, with
+/// their customers and the number that found each.
+pub const MENTIONED_ORDERS_SQL: &str = r#"
         select distinct on (o.id)
                o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address,
                to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on,
@@ -110,11 +98,25 @@ pub async fn mentioned_orders(
           join {store}.orders o on o.id = m.id
           join {store}.customers c on c.id = o.customer_id
          order by o.id, array_position($1, m.mentioned)
-        "#,
-    ))
-    .bind(numbers)
-    .fetch_all(&mut *conn)
-    .await?;
+        "#;
+
+/// The orders with these numbers, or billed by invoices with these numbers, in the order
+/// given, flagged when they are not `shown_customer`'s. Numbers the store does not have are
+/// left out.
+pub async fn mentioned_orders(
+    conn: &mut PgConnection,
+    store: &StoreSchema,
+    numbers: &[String],
+    shown_customer: Option<i64>,
+) -> sqlx::Result<Vec<MentionedOrder>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A mentioned invoice number pins the order it bills.
+    let rows: Vec<MentionedRow> = sqlx::query_as(&store.sql(MENTIONED_ORDERS_SQL))
+        .bind(numbers)
+        .fetch_all(&mut *conn)
+        .await?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut details = OrderDetails::of(conn, store, &ids).await?;
     let mut found: Vec<(usize, MentionedOrder)> = rows
@@ -164,20 +166,10 @@ pub fn shown_customer(matches: &[CustomerMatch], chosen: Option<&str>) -> Option
     matches.iter().find(|m| m.reference == chosen).cloned()
 }
 
-/// Every customer one of the contact's keys points at (the external id also names a
-/// customer by the store's reference), and the one an agent linked to `linked_to`, each once
-/// with its strongest basis (link, external id, email, phone), ordered by that strength and
-/// then by name.
-pub async fn matching_customers(
-    db: impl PgExecutor<'_>,
-    store: &StoreSchema,
-    keys: &ContactKeys,
-    linked_to: Option<HelpdeskContact<'_>>,
-) -> sqlx::Result<Vec<CustomerMatch>> {
-    // The external id is matched against the customers' external-id identities and against
-    // the store's own customer reference (what a customer-id custom field holds).
-    let rows: Vec<MatchRow> = sqlx::query_as(&store.sql(
-        r#"
+/// The customers a contact's keys point at: `$1` external id, `$2` email, `$3` phone (each
+/// normalised, or null), `$4` install and `$5` contact id of an agent's link (or null), with the
+/// kind of each match.
+pub const MATCHING_CUSTOMERS_SQL: &str = r#"
         select distinct on (c.id)
                c.id, c.reference, c.name, m.kind
           from (
@@ -199,15 +191,28 @@ pub async fn matching_customers(
                        when 'linked' then 0 when 'external_id' then 1 when 'email' then 2
                        else 3
                   end
-        "#,
-    ))
-    .bind(&keys.external_id)
-    .bind(&keys.email)
-    .bind(&keys.phone)
-    .bind(linked_to.map(|contact| contact.install))
-    .bind(linked_to.map(|contact| contact.contact_id))
-    .fetch_all(db)
-    .await?;
+        "#;
+
+/// Every customer one of the contact's keys points at (the external id also names a
+/// customer by the store's reference), and the one an agent linked to `linked_to`, each once
+/// with its strongest basis (link, external id, email, phone), ordered by that strength and
+/// then by name.
+pub async fn matching_customers(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    keys: &ContactKeys,
+    linked_to: Option<HelpdeskContact<'_>>,
+) -> sqlx::Result<Vec<CustomerMatch>> {
+    // The external id is matched against the customers' external-id identities and against
+    // the store's own customer reference (what a customer-id custom field holds).
+    let rows: Vec<MatchRow> = sqlx::query_as(&store.sql(MATCHING_CUSTOMERS_SQL))
+        .bind(&keys.external_id)
+        .bind(&keys.email)
+        .bind(&keys.phone)
+        .bind(linked_to.map(|contact| contact.install))
+        .bind(linked_to.map(|contact| contact.contact_id))
+        .fetch_all(db)
+        .await?;
 
     let mut matches: Vec<CustomerMatch> = rows
         .into_iter()
@@ -240,6 +245,20 @@ pub struct OrderPage {
     pub next: Option<String>,
 }
 
+/// Up to `$3` of customer `$1`'s orders, newest first, after the order `$2` (or from the
+/// newest when it is null).
+pub const ORDERS_PAGE_SQL: &str = r#"
+        select id, number, status, currency, total_minor, shipping_address,
+               to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on
+          from {store}.orders
+         where customer_id = $1
+           and ($2::bigint is null
+                or (placed_at, id) < (select placed_at, id from {store}.orders
+                                       where id = $2 and customer_id = $1))
+         order by placed_at desc, id desc
+         limit $3
+        "#;
+
 /// Up to `len` of the customer's orders, newest first, with their items, shipments, payment
 /// state and refunds: from the newest, or after the order `after` (its id, from
 /// [`OrderPage::next`]). A cursor that is not one of this customer's orders gives no rows.
@@ -251,24 +270,12 @@ pub async fn orders_page(
     len: i64,
 ) -> sqlx::Result<OrderPage> {
     // One more than asked for, to know whether another follows.
-    let rows: Vec<OrderHeadRow> = sqlx::query_as(&store.sql(
-        r#"
-        select id, number, status, currency, total_minor, shipping_address,
-               to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on
-          from {store}.orders
-         where customer_id = $1
-           and ($2::bigint is null
-                or (placed_at, id) < (select placed_at, id from {store}.orders
-                                       where id = $2 and customer_id = $1))
-         order by placed_at desc, id desc
-         limit $3
-        "#,
-    ))
-    .bind(customer_id)
-    .bind(after)
-    .bind(len + 1)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<OrderHeadRow> = sqlx::query_as(&store.sql(ORDERS_PAGE_SQL))
+        .bind(customer_id)
+        .bind(after)
+        .bind(len + 1)
+        .fetch_all(&mut *conn)
+        .await?;
     let len = usize::try_from(len).unwrap_or_default();
     let more = rows.len() > len;
     let rows = &rows[..rows.len().min(len)];
@@ -417,24 +424,25 @@ impl OrderDetails {
     }
 }
 
+/// The items of the orders `$1` (bigint[]), with their order's currency.
+pub const ORDER_ITEMS_SQL: &str = r#"
+        select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
+          from {store}.order_items i
+          join {store}.orders o on o.id = i.order_id
+         where i.order_id = any($1)
+         order by i.order_id, i.id
+        "#;
+
 /// The items of these orders by order id, priced in their order's currency.
 async fn order_items(
     db: impl PgExecutor<'_>,
     store: &StoreSchema,
     order_ids: &[i64],
 ) -> sqlx::Result<HashMap<i64, Vec<OrderItem>>> {
-    let rows: Vec<ItemRow> = sqlx::query_as(&store.sql(
-        r#"
-        select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
-          from {store}.order_items i
-          join {store}.orders o on o.id = i.order_id
-         where i.order_id = any($1)
-         order by i.order_id, i.id
-        "#,
-    ))
-    .bind(order_ids)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<ItemRow> = sqlx::query_as(&store.sql(ORDER_ITEMS_SQL))
+        .bind(order_ids)
+        .fetch_all(db)
+        .await?;
     Ok(group_by_order(rows.into_iter().map(|row| {
         let item = OrderItem {
             sku: row.sku,
@@ -446,25 +454,26 @@ async fn order_items(
     })))
 }
 
-/// The shipments of these orders by order id, oldest first.
-async fn order_shipments(
-    db: impl PgExecutor<'_>,
-    store: &StoreSchema,
-    order_ids: &[i64],
-) -> sqlx::Result<HashMap<i64, Vec<Shipment>>> {
-    let rows: Vec<ShipmentRow> = sqlx::query_as(&store.sql(
-        r#"
+/// The shipments of the orders `$1` (bigint[]), oldest first.
+pub const ORDER_SHIPMENTS_SQL: &str = r#"
         select order_id, carrier, tracking_number, tracking_url,
                to_char(shipped_at at time zone 'UTC', 'YYYY-MM-DD') as shipped_on,
                to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD') as delivered_on
           from {store}.shipments
          where order_id = any($1)
          order by order_id, shipped_at, id
-        "#,
-    ))
-    .bind(order_ids)
-    .fetch_all(db)
-    .await?;
+        "#;
+
+/// The shipments of these orders by order id, oldest first.
+async fn order_shipments(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    order_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<Shipment>>> {
+    let rows: Vec<ShipmentRow> = sqlx::query_as(&store.sql(ORDER_SHIPMENTS_SQL))
+        .bind(order_ids)
+        .fetch_all(db)
+        .await?;
     Ok(group_by_order(rows.into_iter().map(|row| {
         let shipment = Shipment {
             carrier: row.carrier,
