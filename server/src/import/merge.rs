@@ -5,7 +5,9 @@
 //! change nothing, and lets the statement count inserted (`xmax = 0`) and updated rows.
 //!
 //! References between records (an order's customer) are resolved by the store's own keys in
-//! the same statement; rows whose reference is not there come back as bad lines, with the
+//! the same statement, each as a scalar subquery: that is one probe of the key's unique index
+//! per row whatever the planner believes about the table's size (its statistics are stale
+//! while the import fills the table, and as a join it once scanned all customers per row); rows whose reference is not there come back as bad lines, with the
 //! file and line number every staging row carries.
 
 use app::server::store::StoreSchema;
@@ -64,9 +66,10 @@ from written"#,
             // Their customers were merged just before, in the same flush.
             merge: r#"
 with batch as (
-    select distinct c.id as customer_id, s.kind, s.value
-    from import_identities s
-    join {store}.customers c on c.store_id = $1 and c.reference = s.customer_ref
+    select distinct * from (
+        select (select c.id from {store}.customers c where c.store_id = $1 and c.reference = s.customer_ref) as customer_id, s.kind, s.value
+        from import_identities s
+    ) identities where customer_id is not null
 ), written as (
     insert into {store}.customer_identities (customer_id, kind, value)
     select customer_id, kind, value from batch
@@ -81,9 +84,8 @@ select count(*), 0::bigint, '{}'::int[], '{}'::bigint[], '{}'::text[] from writt
                       total_minor bigint, placed_at timestamptz, shipping_address text",
             merge: r#"
 with staged as materialized (
-    select s.*, c.id as customer_id
+    select s.*, (select c.id from {store}.customers c where c.store_id = $1 and c.reference = s.customer_ref) as customer_id
     from import_orders s
-    left join {store}.customers c on c.store_id = $1 and c.reference = s.customer_ref
 ), batch as (
     select distinct on (number) * from staged where customer_id is not null
     order by number, file_no desc, line_no desc
@@ -123,9 +125,13 @@ from missing"#,
                       quantity int, unit_price_minor bigint, currency text",
             merge: r#"
 with staged as materialized (
-    select s.*, o.id as order_id, o.currency as order_currency
+    select s.*, (select o.id from {store}.orders o where o.store_id = $1 and o.number = s.order_number) as order_id,
+           -- Only a separate item's currency is checked against its order's.
+           case when s.currency is not null then
+               (select o.currency from {store}.orders o
+                where o.store_id = $1 and o.number = s.order_number)
+           end as order_currency
     from import_order_items s
-    left join {store}.orders o on o.store_id = $1 and o.number = s.order_number
 ), batch as (
     select distinct on (order_id, external_id) * from staged
     where order_id is not null and (currency is null or currency = order_currency)
@@ -166,9 +172,8 @@ from missing"#,
                       delivered_at timestamptz",
             merge: r#"
 with staged as materialized (
-    select s.*, o.id as order_id
+    select s.*, (select o.id from {store}.orders o where o.store_id = $1 and o.number = s.order_number) as order_id
     from import_shipments s
-    left join {store}.orders o on o.store_id = $1 and o.number = s.order_number
 ), batch as (
     select distinct on (order_id, external_id) * from staged where order_id is not null
     order by order_id, external_id, file_no desc, line_no desc
@@ -207,10 +212,8 @@ from missing"#,
                       issued_at timestamptz, due_at timestamptz, pdf_url text",
             merge: r#"
 with staged as materialized (
-    select s.*, c.id as customer_id, o.id as order_id
+    select s.*, (select c.id from {store}.customers c where c.store_id = $1 and c.reference = s.customer_ref) as customer_id, (select o.id from {store}.orders o where o.store_id = $1 and o.number = s.order_number) as order_id
     from import_invoices s
-    left join {store}.customers c on c.store_id = $1 and c.reference = s.customer_ref
-    left join {store}.orders o on o.store_id = $1 and o.number = s.order_number
 ), batch as (
     select distinct on (number) * from staged
     where customer_id is not null and (order_number is null or order_id is not null)
@@ -260,11 +263,10 @@ from missing"#,
                       attempted_at timestamptz",
             merge: r#"
 with staged as materialized (
-    select s.*, c.id as customer_id, o.id as order_id, i.id as invoice_id
+    select s.*, (select c.id from {store}.customers c where c.store_id = $1 and c.reference = s.customer_ref) as customer_id, (select o.id from {store}.orders o where o.store_id = $1 and o.number = s.order_number) as order_id,
+           (select i.id from {store}.invoices i
+            where i.store_id = $1 and i.number = s.invoice_number) as invoice_id
     from import_payments s
-    left join {store}.customers c on c.store_id = $1 and c.reference = s.customer_ref
-    left join {store}.orders o on o.store_id = $1 and o.number = s.order_number
-    left join {store}.invoices i on i.store_id = $1 and i.number = s.invoice_number
 ), batch as (
     select distinct on (external_id) * from staged
     where customer_id is not null and (order_number is null or order_id is not null)
@@ -320,11 +322,10 @@ from missing"#,
                       status text, refunded_at timestamptz",
             merge: r#"
 with staged as materialized (
-    select s.*, c.id as customer_id, o.id as order_id, p.id as payment_id
+    select s.*, (select c.id from {store}.customers c where c.store_id = $1 and c.reference = s.customer_ref) as customer_id, (select o.id from {store}.orders o where o.store_id = $1 and o.number = s.order_number) as order_id,
+           (select p.id from {store}.payments p where p.external_id = s.payment_ref)
+               as payment_id
     from import_refunds s
-    left join {store}.customers c on c.store_id = $1 and c.reference = s.customer_ref
-    left join {store}.orders o on o.store_id = $1 and o.number = s.order_number
-    left join {store}.payments p on p.external_id = s.payment_ref
 ), batch as (
     select distinct on (external_id) * from staged
     where customer_id is not null and (order_number is null or order_id is not null)
@@ -378,9 +379,8 @@ from missing"#,
                       cancel_at timestamptz",
             merge: r#"
 with staged as materialized (
-    select s.*, c.id as customer_id
+    select s.*, (select c.id from {store}.customers c where c.store_id = $1 and c.reference = s.customer_ref) as customer_id
     from import_subscriptions s
-    left join {store}.customers c on c.store_id = $1 and c.reference = s.customer_ref
 ), batch as (
     select distinct on (external_id) * from staged where customer_id is not null
     order by external_id, file_no desc, line_no desc
@@ -420,8 +420,7 @@ from missing"#,
     }
 }
 
-/// Creates the staging tables for this transaction (dropped at its end, commit or not) and
-/// steers the planner towards index lookups.
+/// Creates the staging tables for this transaction (dropped at its end, commit or not).
 pub async fn prepare(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     for entity in Entity::ALL {
         let stage = stage(entity);
@@ -435,12 +434,6 @@ pub async fn prepare(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
         )
         .await?;
     }
-    // The staging tables are never analysed and the store's tables grow from nothing inside
-    // this one transaction, so the planner's estimates are poor: it may hash a whole
-    // `orders` table to resolve 10,000 references. A batch is always small against the
-    // store, so index lookups (nested loops) are the right plan every time.
-    conn.execute("set local enable_hashjoin = off").await?;
-    conn.execute("set local enable_mergejoin = off").await?;
     Ok(())
 }
 
@@ -462,6 +455,10 @@ pub async fn apply(
     copy.finish().await?;
     let (inserted, updated, files, lines, reasons): (i64, i64, Vec<i32>, Vec<i64>, Vec<String>) =
         sqlx::query_as(&schema.sql(stage.merge))
+            // Planned anew every time: a cached generic plan would be the one made when the
+            // store's tables were nearly empty (a scan of the table for every staged row),
+            // which gets slower with every batch. Planning costs a millisecond.
+            .persistent(false)
             .bind(store_id)
             .fetch_one(&mut *conn)
             .await?;
