@@ -133,6 +133,27 @@ pub struct ServeConfig {
     #[arg(long, env = "ORDERPANE_STORE_MODE", default_value = "managed", value_parser = parse_store_mode)]
     pub store_mode: StoreMode,
 
+    /// The attention list: a refund still pending after this many days is flagged.
+    #[arg(
+        long,
+        env = "ORDERPANE_ATTENTION_REFUND_PENDING_DAYS",
+        default_value_t = 3
+    )]
+    pub attention_refund_pending_days: u16,
+
+    /// The attention list: an order paid in full but not shipped after this many days is
+    /// flagged.
+    #[arg(
+        long,
+        env = "ORDERPANE_ATTENTION_NOT_SHIPPED_DAYS",
+        default_value_t = 2
+    )]
+    pub attention_not_shipped_days: u16,
+
+    /// The attention list: a shipment in transit for more than this many days is flagged.
+    #[arg(long, env = "ORDERPANE_ATTENTION_IN_TRANSIT_DAYS", default_value_t = 7)]
+    pub attention_in_transit_days: u16,
+
     /// Most database connections the server keeps open.
     #[arg(long, env = "ORDERPANE_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -140,6 +161,17 @@ pub struct ServeConfig {
 
 fn parse_store_mode(text: &str) -> Result<StoreMode, String> {
     text.parse()
+}
+
+impl ServeConfig {
+    /// The attention list's thresholds, as set.
+    pub fn attention(&self) -> app::server::attention::AttentionThresholds {
+        app::server::attention::AttentionThresholds {
+            refund_pending_days: self.attention_refund_pending_days,
+            not_shipped_days: self.attention_not_shipped_days,
+            in_transit_days: self.attention_in_transit_days,
+        }
+    }
 }
 
 /// How to get the development extras, for the errors that ask for them.

@@ -299,7 +299,8 @@ async fn insert_invoice_and_payment(
 }
 
 /// The billing cases an agent meets, on top of the ordinary ones: a partial refund, failed
-/// payments (retried, and not yet), an overdue invoice, subscriptions in every state.
+/// payments (retried, and not yet), an overdue invoice, subscriptions in every state, a double
+/// charge and a refund left pending.
 async fn billing_cases(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
     let statements = [
         // Jane: one mug of order 1003 arrived chipped; part of it went back.
@@ -320,6 +321,19 @@ async fn billing_cases(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
          select o.customer_id, o.id, i.id, o.currency, o.total_minor, 'card', 'mastercard', '4444',
                 'failed', 'Card declined: insufficient funds', o.placed_at
            from orders o join invoices i on i.order_id = o.id where o.number = '1007'",
+        // Omar ("I paid twice I think"): his bank paid invoice INV-1006 a second time, a minute
+        // after his card had paid order 1006: a double charge.
+        "insert into payments (customer_id, order_id, invoice_id, currency, amount_minor, method,
+                               status, attempted_at)
+         select o.customer_id, null, i.id, o.currency, o.total_minor, 'bank_transfer',
+                'succeeded', o.placed_at + interval '1 minute'
+           from orders o join invoices i on i.order_id = o.id where o.number = '1006'",
+        // Lena: the refund of her returned order 1008 has been pending for almost a week.
+        "insert into refunds (customer_id, order_id, currency, amount_minor, reason, status,
+                              refunded_at)
+         select o.customer_id, o.id, o.currency, 1990, 'Returned: wrong size', 'pending',
+                $1::timestamptz - interval '6 days'
+           from orders o where o.number = '1008'",
         // Subscriptions: running, cancelled, and one whose renewal failed.
         "insert into subscriptions (customer_id, plan, status, currency, amount_minor,
                                     billing_interval, started_at, current_period_end, cancel_at)

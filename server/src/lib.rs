@@ -16,12 +16,10 @@ pub mod health;
 pub mod import;
 /// The installs file: the helpdesks this server serves.
 pub mod installs;
-/// Orderpane's schemas and their migrations.
-pub mod schema;
-/// The store contract and `server store check`.
-pub mod store;
 /// Live updates: store changes and helpdesk events pushed to open panels.
 pub mod live;
+/// Orderpane's schemas and their migrations.
+pub mod schema;
 /// Security headers added to every response.
 pub mod security_headers;
 /// A Chatwoot-style helpdesk page that frames the app, for development and browser tests
@@ -32,3 +30,5 @@ pub mod simulator;
 pub mod startup;
 /// Long-cached, precompressed static assets.
 pub mod static_assets;
+/// The store contract and `server store check`.
+pub mod store;

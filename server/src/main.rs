@@ -104,6 +104,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         leptos_options,
         pool: pool.clone(),
         store: store.schema.clone(),
+        attention: config.attention(),
         trust,
         live: hub,
         trusted_proxies,

@@ -44,6 +44,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// The schema that holds the store contract's relations.
     pub store: app::server::store::StoreSchema,
+    /// When something about a customer counts as needing attention.
+    pub attention: app::server::attention::AttentionThresholds,
     /// The registered installs and the session keys.
     pub trust: Arc<Trust>,
     /// Live events on their way to open panels.
@@ -57,11 +59,13 @@ impl AppState {
     fn provide(&self) -> impl Fn() + Clone + Send + Sync + 'static {
         let pool = self.pool.clone();
         let store = self.store.clone();
+        let attention = self.attention;
         let trust = self.trust.clone();
         let proxies = self.trusted_proxies.clone();
         move || {
             provide_context(pool.clone());
             provide_context(store.clone());
+            provide_context(attention);
             provide_context(trust.clone());
             provide_context(proxies.clone());
         }

@@ -143,6 +143,7 @@ impl TestApp {
             leptos_options: options,
             pool,
             store: Default::default(),
+            attention: Default::default(),
             trust: trust.clone(),
             live: live.clone(),
             trusted_proxies: proxies,

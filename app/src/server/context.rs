@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::use_context;
 use sqlx::PgPool;
 
+use super::attention::AttentionThresholds;
 use super::error::{ServerError, ServerResult};
 use super::store::StoreSchema;
 use super::trust::{Session, Trust, TrustError};
@@ -17,13 +18,16 @@ pub fn pool() -> ServerResult<PgPool> {
     use_context::<PgPool>().ok_or(ServerError::MissingContext("the database pool"))
 }
 
-/// Where server functions read: the pool, and the schema of the store's relations.
+/// Where and how server functions read: the pool, the schema of the store's relations, and
+/// when something counts as needing attention.
 #[derive(Debug, Clone)]
 pub struct Database {
     /// The database pool.
     pub pool: PgPool,
     /// The schema that holds the store contract's relations.
     pub store: StoreSchema,
+    /// The thresholds of the attention list.
+    pub attention: AttentionThresholds,
 }
 
 /// The pool and the store schema provided to server functions.
@@ -33,6 +37,8 @@ pub fn database() -> ServerResult<Database> {
     Ok(Database {
         pool: pool()?,
         store,
+        // Provided by the server from its settings; the defaults when it provides none.
+        attention: use_context::<AttentionThresholds>().unwrap_or_default(),
     })
 }
 

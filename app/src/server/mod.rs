@@ -3,6 +3,8 @@
 
 /// Who is asking, as far as the server could check it.
 pub mod asker;
+/// When something counts as needing attention.
+pub mod attention;
 /// Building and writing audit rows.
 pub mod audit;
 /// The client's address behind trusted reverse proxies.

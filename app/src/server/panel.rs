@@ -55,8 +55,16 @@ pub async fn panel_for(
             contact_id,
         });
     let chosen = request.chosen.as_deref();
-    let found =
-        super::db::panel::lookup(&db.pool, &db.store, &keys, linked_to, chosen, &mentioned).await?;
+    let found = super::db::panel::lookup_with(
+        &db.pool,
+        &db.store,
+        &db.attention,
+        &keys,
+        linked_to,
+        chosen,
+        &mentioned,
+    )
+    .await?;
     let mut panel = Panel {
         matches: found.matches,
         customer: found.customer,

@@ -6,14 +6,18 @@ use std::collections::HashMap;
 use orderpane::money::Money;
 use sqlx::{types::Json, PgConnection, PgExecutor};
 
+use crate::model::attention::Attention;
 use crate::model::billing::{
     Billing, BillingTotals, Invoice, MonthTotal, Payment, Refund, Subscription, Summary,
     BILLING_LIST_LEN, CHART_MONTHS,
 };
+use crate::server::attention::AttentionThresholds;
 use crate::server::store::StoreSchema;
 
-/// Customer `$1`'s invoices, payments, refunds and subscriptions (at most `$2` of each) and
-/// their counts, as JSON.
+/// Customer `$1`'s invoices, payments, refunds and subscriptions (at most `$2` of each), their
+/// counts, and what needs attention over the whole history (a refund pending more than `$3`
+/// days, an order paid but not shipped after `$4` days, a shipment in transit more than `$5`
+/// days; see [`crate::model::attention::AttentionKind`]), as JSON.
 pub const BILLING_SQL: &str = r#"
         select
           (select coalesce(json_agg(l order by l.issued_at desc, l.id desc), '[]')
@@ -82,7 +86,104 @@ pub const BILLING_SQL: &str = r#"
                                  where customer_id = $1 and status = 'failed'),
             'refunds', (select count(*) from {store}.refunds where customer_id = $1),
             'subscriptions', (select count(*) from {store}.subscriptions where customer_id = $1))
-            as totals
+            as totals,
+          -- What needs attention, most pressing first: each branch reads this customer's rows
+          -- by their customer index, and the rows of their orders by order id.
+          (select coalesce(json_agg(a order by a.rank, a.since desc), '[]') from (
+            -- A double charge: an order paid more than its total, net of refunds (payments that name
+            -- only one of its invoices count, as for its payment state)...
+            (select 1 as rank, 'overcharged' as kind, o.number as order_number,
+                    null::text as invoice_number, null::text as plan, null::text as carrier,
+                    json_build_object('minor', paid.minor - coalesce(back.minor, 0) - o.total_minor,
+                                      'currency', o.currency) as amount,
+                    null::bigint as days, paid.payments, o.placed_at as since
+               from {store}.orders o
+               cross join lateral (
+                     select coalesce(sum(x.amount_minor), 0)::bigint as minor, count(*) as payments
+                       from (select amount_minor from {store}.payments
+                              where order_id = o.id and status = 'succeeded'
+                             union all
+                             select p.amount_minor from {store}.invoices i
+                               join {store}.payments p on p.invoice_id = i.id and p.order_id is null
+                              where i.order_id = o.id and p.status = 'succeeded') x) paid
+               left join lateral (
+                     select sum(amount_minor)::bigint as minor from {store}.refunds
+                      where order_id = o.id and status = 'succeeded') back on true
+              where o.customer_id = $1 and o.total_minor > 0
+                and paid.minor - coalesce(back.minor, 0) > o.total_minor)
+            union all
+            -- ...or an invoice of no order paid more than was due.
+            (select 1, 'overcharged', null, i.number, null, null,
+                    json_build_object('minor', paid.minor - i.amount_due_minor, 'currency', i.currency),
+                    null, paid.payments, i.issued_at
+               from {store}.invoices i
+               cross join lateral (
+                     select coalesce(sum(amount_minor), 0)::bigint as minor, count(*) as payments
+                       from {store}.payments
+                    where invoice_id = i.id and order_id is null and status = 'succeeded') paid
+              where i.customer_id = $1 and i.order_id is null and i.amount_due_minor > 0
+                and paid.minor > i.amount_due_minor)
+            union all
+            -- A failed payment not recovered since: no later successful payment for the same order or
+            -- invoice; for one of neither (a renewal), none of the same amount. The latest per target.
+            (select distinct on (f.order_id, f.invoice_id, f.target)
+                    2, 'failed_payment', o.number, i.number, null, null,
+                    json_build_object('minor', f.amount_minor, 'currency', f.currency), null, null,
+                    f.attempted_at
+               from (select p.*, case when p.order_id is null and p.invoice_id is null
+                                      then p.currency || p.amount_minor end as target
+                       from {store}.payments p where p.customer_id = $1 and p.status = 'failed') f
+               left join {store}.orders o on o.id = f.order_id
+               left join {store}.invoices i on i.id = f.invoice_id
+              where not exists (
+                     select 1 from {store}.payments s
+                      where s.customer_id = $1 and s.status = 'succeeded' and s.attempted_at > f.attempted_at
+                        and (s.order_id = f.order_id or s.invoice_id = f.invoice_id
+                             or (f.target is not null and s.order_id is null and s.invoice_id is null
+                                 and s.currency = f.currency and s.amount_minor = f.amount_minor)))
+              order by f.order_id, f.invoice_id, f.target, f.attempted_at desc)
+            union all
+            (select 3, 'past_due_subscription', null, null, s.plan, null,
+                    json_build_object('minor', s.amount_minor, 'currency', s.currency), null, null,
+                    s.started_at
+               from {store}.subscriptions s where s.customer_id = $1 and s.status = 'past_due')
+            union all
+            (select 4, 'overdue_invoice', o.number, i.number, null, null,
+                    json_build_object('minor', greatest(i.amount_due_minor - i.amount_paid_minor, 0),
+                                      'currency', i.currency),
+                    extract(day from now() - i.due_at)::bigint, null, i.due_at
+               from {store}.invoices i left join {store}.orders o on o.id = i.order_id
+              where i.customer_id = $1 and i.status = 'open' and i.due_at < now())
+            union all
+            (select 5, 'refund_pending', o.number, null, null, null,
+                    json_build_object('minor', r.amount_minor, 'currency', r.currency),
+                    extract(day from now() - r.refunded_at)::bigint, null, r.refunded_at
+               from {store}.refunds r left join {store}.orders o on o.id = r.order_id
+              where r.customer_id = $1 and r.status = 'pending'
+                and r.refunded_at < now() - make_interval(days => $3::int))
+            union all
+            -- Paid in full, going somewhere, and still not shipped.
+            (select 6, 'not_shipped', o.number, null, null, null, null,
+                    extract(day from now() - o.placed_at)::bigint, null, o.placed_at
+               from {store}.orders o
+              where o.customer_id = $1 and o.status in ('pending', 'processing')
+                and o.shipping_address is not null and o.total_minor > 0
+                and o.placed_at < now() - make_interval(days => $4::int)
+                and not exists (select 1 from {store}.shipments s where s.order_id = o.id)
+                and (select coalesce(sum(x.amount_minor), 0)
+                       from (select amount_minor from {store}.payments
+                              where order_id = o.id and status = 'succeeded'
+                             union all
+                             select p.amount_minor from {store}.invoices i
+                               join {store}.payments p on p.invoice_id = i.id and p.order_id is null
+                              where i.order_id = o.id and p.status = 'succeeded') x) >= o.total_minor)
+            union all
+            (select 7, 'long_in_transit', o.number, null, null, s.carrier, null,
+                    extract(day from now() - s.shipped_at)::bigint, null, s.shipped_at
+               from {store}.orders o join {store}.shipments s on s.order_id = o.id
+              where o.customer_id = $1 and o.status not in ('cancelled', 'refunded', 'delivered')
+                and s.delivered_at is null and s.shipped_at < now() - make_interval(days => $5::int))
+          ) a) as attention
         "#;
 
 /// The customer's invoices, payments, refunds and subscriptions, at most [`BILLING_LIST_LEN`]
@@ -95,10 +196,14 @@ pub async fn billing(
     db: impl PgExecutor<'_>,
     store: &StoreSchema,
     customer_id: i64,
+    thresholds: &AttentionThresholds,
 ) -> sqlx::Result<Billing> {
     let row: BillingRow = sqlx::query_as(&store.sql(BILLING_SQL))
         .bind(customer_id)
         .bind(BILLING_LIST_LEN)
+        .bind(i64::from(thresholds.refund_pending_days))
+        .bind(i64::from(thresholds.not_shipped_days))
+        .bind(i64::from(thresholds.in_transit_days))
         .fetch_one(db)
         .await?;
     Ok(Billing {
@@ -107,6 +212,7 @@ pub async fn billing(
         refunds: row.refunds.0,
         subscriptions: row.subscriptions.0,
         totals: row.totals.0,
+        attention: row.attention.0,
     })
 }
 
@@ -130,7 +236,7 @@ pub const SUMMARY_SQL: &str = r#"
         union all
         select 'subscriptions', null, null, count(*), null
           from {store}.subscriptions
-         where customer_id = $1 and status in ('trialing', 'active', 'past_due')
+         where customer_id = $1 and status in ('trialing', 'active')
         union all
         select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
                sum(total_minor)::bigint, null
@@ -330,6 +436,7 @@ struct BillingRow {
     refunds: Json<Vec<Refund>>,
     subscriptions: Json<Vec<Subscription>>,
     totals: Json<BillingTotals>,
+    attention: Json<Vec<Attention>>,
 }
 
 /// One figure of the summary: what it is, in which currency and month, and how much.

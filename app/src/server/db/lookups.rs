@@ -62,7 +62,7 @@ const fn btree(relation: &'static str, columns: &'static str) -> IndexNeed {
     }
 }
 
-use Param::{DaysAgo, Id, Ids, NoId, NoText, Text, Texts};
+use Param::{Count, DaysAgo, Id, Ids, NoId, NoText, Text, Texts};
 
 /// The rows a list of the panel holds: a limit of the lookups.
 const LIMIT: Param = Param::Count(21);
@@ -145,7 +145,7 @@ pub const LOOKUPS: &[Lookup] = &[
     Lookup {
         name: "the customer's billing",
         sql: billing::BILLING_SQL,
-        params: &[Id(1), LIMIT],
+        params: &[Id(1), LIMIT, Count(3), Count(2), Count(7)],
         indexes: &[
             btree("invoices", "customer_id, issued_at desc, id desc"),
             btree("payments", "customer_id, attempted_at desc, id desc"),
@@ -153,6 +153,14 @@ pub const LOOKUPS: &[Lookup] = &[
             btree("subscriptions", "customer_id, started_at desc, id desc"),
             btree("orders", "id"),
             btree("invoices", "id"),
+            // The attention list, over the whole history: the customer's orders, and what
+            // belongs to each of them.
+            btree("orders", "customer_id, placed_at desc, id desc"),
+            btree("payments", "order_id"),
+            btree("invoices", "order_id"),
+            btree("payments", "invoice_id"),
+            btree("refunds", "order_id"),
+            btree("shipments", "order_id, shipped_at"),
         ],
     },
     Lookup {

@@ -12,6 +12,7 @@ use crate::model::billing::{Billing, Summary};
 use crate::model::panel::{
     CustomerMatch, MatchBasis, MentionedOrder, OrderItem, OrderRow, Shipment, ORDER_PAGE_SIZE,
 };
+use crate::server::attention::AttentionThresholds;
 use crate::server::store::StoreSchema;
 
 /// What the store says about one contact (the panel's data, before who asked is added).
@@ -38,13 +39,29 @@ pub struct Found {
 /// (see [`shown_customer`]; several matches are for the agent to choose between, never
 /// guessed), and the orders the conversation mentions.
 ///
+/// What needs attention is judged by the default thresholds; the server uses [`lookup_with`].
+///
 /// Holds at most two pool connections: the shown customer's reads run one after another on
 /// one, the mentioned orders on the other. A wider fan-out made a wave of reloads take the
 /// whole pool.
-#[tracing::instrument(skip_all)]
 pub async fn lookup(
     pool: &PgPool,
     store: &StoreSchema,
+    keys: &ContactKeys,
+    linked_to: Option<HelpdeskContact<'_>>,
+    chosen: Option<&str>,
+    mentioned: &[String],
+) -> sqlx::Result<Found> {
+    let thresholds = AttentionThresholds::default();
+    lookup_with(pool, store, &thresholds, keys, linked_to, chosen, mentioned).await
+}
+
+/// [`lookup`], with what needs attention judged by `thresholds` (the server's settings).
+#[tracing::instrument(skip_all)]
+pub async fn lookup_with(
+    pool: &PgPool,
+    store: &StoreSchema,
+    thresholds: &AttentionThresholds,
     keys: &ContactKeys,
     linked_to: Option<HelpdeskContact<'_>>,
     chosen: Option<&str>,
@@ -60,7 +77,7 @@ pub async fn lookup(
         };
         let summary = billing::summary(&mut *conn, store, id).await?;
         let page = orders_page(&mut conn, store, id, None, ORDER_PAGE_SIZE).await?;
-        let billing = billing::billing(&mut *conn, store, id).await?;
+        let billing = billing::billing(&mut *conn, store, id, thresholds).await?;
         Ok::<_, sqlx::Error>((summary, page, billing))
     };
     let mentioned = async {
