@@ -10,7 +10,7 @@ export LEPTOS_OUTPUT_NAME := orderpane
 # `cargo run`s below ask for the same, so that they reuse that build instead of redoing it.
 DEV := --features dev
 
-.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench
+.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench bench-import bench-mapped
 
 ## Build the release site and serve it: embedded database, demo store, host simulator.
 run: tools
@@ -51,3 +51,11 @@ bench-live: tools
 ## Measure the panel lookup on a large store (seeded once): HTTP and SQL load, browser timing, asset sizes (prints figures; not a test).
 bench: tools
 	scripts/bench.sh
+
+## Measure `server import` of 2,000,000 orders with items against COPY of the same rows (prints figures; not a test).
+bench-import: tools
+	scripts/bench-import.sh
+
+## Measure the panel lookup on the mapped example (views over a shop's tables) against the managed store with the same rows (needs DATABASE_URL; prints figures; not a test).
+bench-mapped: tools
+	scripts/bench-mapped.sh

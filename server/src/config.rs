@@ -2,6 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use app::server::store::{StoreMode, StoreSchema};
 use clap::{Args, Parser, Subcommand};
 
 /// Orderpane: a customer's orders and billing beside the helpdesk conversation.
@@ -30,12 +31,31 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// The store: check that the connected database serves Orderpane well.
+    Store {
+        /// What to do.
+        #[command(subcommand)]
+        action: StoreAction,
+    },
+    /// Load store data (customers, orders, items, shipments, invoices, payments, refunds,
+    /// subscriptions) into the managed store from JSON Lines or CSV files.
+    Import(crate::import::ImportArgs),
     /// Manage a detached embedded Postgres cluster (for tests and `cargo sqlx`).
     Db {
         /// What to do with the cluster.
         #[command(subcommand)]
         action: DbAction,
     },
+}
+
+/// Actions on the store.
+#[derive(Debug, Subcommand)]
+pub enum StoreAction {
+    /// Report whether the store contract's relations and columns are all there with usable
+    /// types, whether identities are normalised, whether every lookup the panel makes is
+    /// served by an index, and whether store changes reach open panels. Exits with status 0
+    /// only when nothing blocks.
+    Check,
 }
 
 /// Actions on a detached embedded cluster.
@@ -102,9 +122,56 @@ pub struct ServeConfig {
     #[arg(long, env = "ORDERPANE_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
 
+    /// The schema that holds the store contract's relations (docs/store-contract.md): a
+    /// plain lower-case name. Orderpane's own state is always in the schema `orderpane`.
+    #[arg(long, env = "ORDERPANE_STORE_SCHEMA", default_value = app::server::store::DEFAULT_STORE_SCHEMA, value_parser = StoreSchema::new)]
+    pub store_schema: StoreSchema,
+
+    /// Who provides the store contract's relations: `managed` (Orderpane creates them as
+    /// tables and `server import` fills them) or `mapped` (the shop defines them, usually as
+    /// views over its own tables, and Orderpane creates nothing in the store schema).
+    #[arg(long, env = "ORDERPANE_STORE_MODE", default_value = "managed", value_parser = parse_store_mode)]
+    pub store_mode: StoreMode,
+
+    /// The attention list: a refund still pending after this many days is flagged.
+    #[arg(
+        long,
+        env = "ORDERPANE_ATTENTION_REFUND_PENDING_DAYS",
+        default_value_t = 3
+    )]
+    pub attention_refund_pending_days: u16,
+
+    /// The attention list: an order paid in full but not shipped after this many days is
+    /// flagged.
+    #[arg(
+        long,
+        env = "ORDERPANE_ATTENTION_NOT_SHIPPED_DAYS",
+        default_value_t = 2
+    )]
+    pub attention_not_shipped_days: u16,
+
+    /// The attention list: a shipment in transit for more than this many days is flagged.
+    #[arg(long, env = "ORDERPANE_ATTENTION_IN_TRANSIT_DAYS", default_value_t = 7)]
+    pub attention_in_transit_days: u16,
+
     /// Most database connections the server keeps open.
     #[arg(long, env = "ORDERPANE_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+}
+
+fn parse_store_mode(text: &str) -> Result<StoreMode, String> {
+    text.parse()
+}
+
+impl ServeConfig {
+    /// The attention list's thresholds, as set.
+    pub fn attention(&self) -> app::server::attention::AttentionThresholds {
+        app::server::attention::AttentionThresholds {
+            refund_pending_days: self.attention_refund_pending_days,
+            not_shipped_days: self.attention_not_shipped_days,
+            in_transit_days: self.attention_in_transit_days,
+        }
+    }
 }
 
 /// How to get the development extras, for the errors that ask for them.

@@ -4,6 +4,7 @@
 //! Deterministic: the same rows, numbers and dates every time, so screenshots and browser
 //! tests can name them.
 
+use app::server::store::StoreSchema;
 use serde_json::{json, Value};
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -106,9 +107,14 @@ const CUSTOMERS: &[DemoCustomer] = &[
 /// The demo's "today", fixed so that every run writes the same dates.
 const DEMO_TODAY: &str = "2026-11-20T10:00:00Z";
 
-/// Loads the demo store when the database has no store yet. Returns whether it did.
-pub async fn load_if_empty(pool: &PgPool) -> sqlx::Result<bool> {
+/// Loads the demo store when the store schema has no store yet. Returns whether it did.
+/// Writes into the managed store in `store` (its statements name the relations unqualified:
+/// the transaction's search_path is that schema alone).
+pub async fn load_if_empty(pool: &PgPool, store: &StoreSchema) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
+    sqlx::query(&format!("set local search_path to {}", store.quoted()))
+        .execute(&mut *tx)
+        .await?;
     // Two servers starting at once must not both seed: the lock makes the check-then-insert
     // atomic across connections.
     sqlx::query("lock table stores in exclusive mode")
@@ -293,7 +299,8 @@ async fn insert_invoice_and_payment(
 }
 
 /// The billing cases an agent meets, on top of the ordinary ones: a partial refund, failed
-/// payments (retried, and not yet), an overdue invoice, subscriptions in every state.
+/// payments (retried, and not yet), an overdue invoice, subscriptions in every state, a double
+/// charge and a refund left pending.
 async fn billing_cases(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
     let statements = [
         // Jane: one mug of order 1003 arrived chipped; part of it went back.
@@ -314,6 +321,19 @@ async fn billing_cases(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
          select o.customer_id, o.id, i.id, o.currency, o.total_minor, 'card', 'mastercard', '4444',
                 'failed', 'Card declined: insufficient funds', o.placed_at
            from orders o join invoices i on i.order_id = o.id where o.number = '1007'",
+        // Omar ("I paid twice I think"): his bank paid invoice INV-1006 a second time, a minute
+        // after his card had paid order 1006: a double charge.
+        "insert into payments (customer_id, order_id, invoice_id, currency, amount_minor, method,
+                               status, attempted_at)
+         select o.customer_id, null, i.id, o.currency, o.total_minor, 'bank_transfer',
+                'succeeded', o.placed_at + interval '1 minute'
+           from orders o join invoices i on i.order_id = o.id where o.number = '1006'",
+        // Lena: the refund of her returned order 1008 has been pending for almost a week.
+        "insert into refunds (customer_id, order_id, currency, amount_minor, reason, status,
+                              refunded_at)
+         select o.customer_id, o.id, o.currency, 1990, 'Returned: wrong size', 'pending',
+                $1::timestamptz - interval '6 days'
+           from orders o where o.number = '1008'",
         // Subscriptions: running, cancelled, and one whose renewal failed.
         "insert into subscriptions (customer_id, plan, status, currency, amount_minor,
                                     billing_interval, started_at, current_period_end, cancel_at)

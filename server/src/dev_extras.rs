@@ -73,13 +73,26 @@ impl DevExtras {
     }
 
     /// Loads the demo store when asked and the database has no store yet.
-    pub async fn load_demo_data(&self, pool: &PgPool) -> anyhow::Result<()> {
+    pub async fn load_demo_data(
+        &self,
+        pool: &PgPool,
+        store: &crate::schema::StoreSettings,
+    ) -> anyhow::Result<()> {
         #[cfg(feature = "dev")]
-        if self.demo_data && demo_data::load_if_empty(pool).await? {
-            tracing::info!("loaded the demo store into the empty database");
+        if self.demo_data {
+            if store.mode != app::server::store::StoreMode::Managed {
+                anyhow::bail!(
+                    "the demo store is loaded into a managed store, but ORDERPANE_STORE_MODE is \
+                     {}: set ORDERPANE_DEMO_DATA=false, or use the managed mode",
+                    store.mode
+                );
+            }
+            if demo_data::load_if_empty(pool, &store.schema).await? {
+                tracing::info!(schema = %store.schema, "loaded the demo store into the empty store schema");
+            }
         }
         #[cfg(not(feature = "dev"))]
-        let _ = pool;
+        let _ = (pool, store);
         Ok(())
     }
 

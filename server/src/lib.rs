@@ -12,10 +12,14 @@ pub mod dev_extras;
 pub mod embedded_db;
 /// Liveness and readiness endpoints.
 pub mod health;
+/// `server import`: store data from JSON Lines and CSV into the managed store.
+pub mod import;
 /// The installs file: the helpdesks this server serves.
 pub mod installs;
 /// Live updates: store changes and helpdesk events pushed to open panels.
 pub mod live;
+/// Orderpane's schemas and their migrations.
+pub mod schema;
 /// Security headers added to every response.
 pub mod security_headers;
 /// A Chatwoot-style helpdesk page that frames the app, for development and browser tests
@@ -26,3 +30,5 @@ pub mod simulator;
 pub mod startup;
 /// Long-cached, precompressed static assets.
 pub mod static_assets;
+/// The store contract and `server store check`.
+pub mod store;

@@ -12,11 +12,13 @@ use app::server::{
     trust::Trust,
 };
 use server::{
-    config::{Cli, Command, DbAction, ServeConfig},
+    config::{Cli, Command, DbAction, ServeConfig, StoreAction},
     dev_extras::DevExtras,
     embedded_db::{EmbeddedPostgres, Lifetime},
-    installs, live,
+    import, installs, live,
+    schema::{self, StoreSettings},
     startup::{self, AppState},
+    store,
 };
 use sqlx::{postgres::PgPoolOptions, PgPool};
 use tracing_subscriber::EnvFilter;
@@ -38,6 +40,10 @@ async fn main() -> ExitCode {
         None | Some(Command::Serve) => serve(cli.serve).await,
         Some(Command::Db { action }) => db(action).await,
         Some(Command::Audit { install, limit }) => audit(cli.serve, install, limit).await,
+        Some(Command::Store {
+            action: StoreAction::Check,
+        }) => store_check(cli.serve).await,
+        Some(Command::Import(args)) => import_files(cli.serve, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,8 +75,15 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let trusted_proxies =
         TrustedProxies::parse(&config.trusted_proxies).map_err(anyhow::Error::msg)?;
     let (pool, _embedded) = connect(&config).await?;
-    migrate(&pool).await?;
-    extras.load_demo_data(&pool).await?;
+    let store = store_settings(&config);
+    schema::migrate(&pool, &store).await?;
+    extras.load_demo_data(&pool, &store).await?;
+    // The fast part of `server store check`: a contract the panel cannot read stops the
+    // server here, with the same message, rather than at the first agent's lookup.
+    store::check::columns(&pool, &store.schema)
+        .await?
+        .into_result()
+        .map_err(anyhow::Error::msg)?;
 
     let app_listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
         .await
@@ -90,6 +103,8 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let app = startup::app_router(AppState {
         leptos_options,
         pool: pool.clone(),
+        store: store.schema.clone(),
+        attention: config.attention(),
         trust,
         live: hub,
         trusted_proxies,
@@ -162,11 +177,43 @@ fn pool_options(config: &ServeConfig) -> PgPoolOptions {
         .acquire_timeout(Duration::from_secs(3))
 }
 
-async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!("../migrations")
-        .run(pool)
-        .await
-        .context("applying the database migrations")
+/// The store's schema and mode, as configured.
+fn store_settings(config: &ServeConfig) -> StoreSettings {
+    StoreSettings {
+        schema: config.store_schema.clone(),
+        mode: config.store_mode,
+    }
+}
+
+/// `server store check`: prints the report; fails when something blocks.
+async fn store_check(config: ServeConfig) -> anyhow::Result<()> {
+    let (pool, _embedded) = connect(&config).await?;
+    let store = store_settings(&config);
+    schema::migrate(&pool, &store).await?;
+    let report = store::check::full(&pool, &store).await?;
+    print!("{report}");
+    pool.close().await;
+    if report.blocks() {
+        anyhow::bail!("the store does not serve Orderpane yet: see the problems above");
+    }
+    Ok(())
+}
+
+/// `server import`: loads files into the managed store.
+async fn import_files(config: ServeConfig, args: import::ImportArgs) -> anyhow::Result<()> {
+    let (pool, _embedded) = connect(&config).await?;
+    let store = store_settings(&config);
+    if store.mode != app::server::store::StoreMode::Managed {
+        anyhow::bail!(
+            "`server import` fills the managed store, but ORDERPANE_STORE_MODE is {}: a mapped \
+             store is read from the shop's own tables",
+            store.mode
+        );
+    }
+    schema::migrate(&pool, &store).await?;
+    let outcome = import::run(&pool, &store.schema, &args).await;
+    pool.close().await;
+    outcome
 }
 
 async fn db(action: DbAction) -> anyhow::Result<()> {
@@ -177,7 +224,7 @@ async fn db(action: DbAction) -> anyhow::Result<()> {
                 .max_connections(1)
                 .connect_with(db.connect_options())
                 .await?;
-            migrate(&pool).await?;
+            schema::migrate(&pool, &StoreSettings::default()).await?;
             pool.close().await;
             println!("{}", db.database_url());
             Ok(())
@@ -191,7 +238,7 @@ async fn db(action: DbAction) -> anyhow::Result<()> {
 
 async fn audit(config: ServeConfig, install: Option<String>, limit: i64) -> anyhow::Result<()> {
     let (pool, _embedded) = connect(&config).await?;
-    migrate(&pool).await?;
+    schema::migrate(&pool, &store_settings(&config)).await?;
     let rows = app::server::db::audit::newest(&pool, install.as_deref(), limit).await?;
     println!(
         "{:<19}  {:<14}  {:<18}  {:<12}  {:<14}  {:<12}  from",

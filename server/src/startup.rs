@@ -40,8 +40,12 @@ pub const ADDRESS_BURST: u32 = 100;
 pub struct AppState {
     /// Leptos's settings (site root, asset names, addresses).
     pub leptos_options: LeptosOptions,
-    /// The store's database.
+    /// The database: Orderpane's own schema and the store's relations.
     pub pool: PgPool,
+    /// The schema that holds the store contract's relations.
+    pub store: app::server::store::StoreSchema,
+    /// When something about a customer counts as needing attention.
+    pub attention: app::server::attention::AttentionThresholds,
     /// The registered installs and the session keys.
     pub trust: Arc<Trust>,
     /// Live events on their way to open panels.
@@ -54,10 +58,14 @@ impl AppState {
     /// Provides the pool and the trust registry to server functions and rendering.
     fn provide(&self) -> impl Fn() + Clone + Send + Sync + 'static {
         let pool = self.pool.clone();
+        let store = self.store.clone();
+        let attention = self.attention;
         let trust = self.trust.clone();
         let proxies = self.trusted_proxies.clone();
         move || {
             provide_context(pool.clone());
+            provide_context(store.clone());
+            provide_context(attention);
             provide_context(trust.clone());
             provide_context(proxies.clone());
         }

@@ -142,6 +142,8 @@ impl TestApp {
         let router = app_router(AppState {
             leptos_options: options,
             pool,
+            store: Default::default(),
+            attention: Default::default(),
             trust: trust.clone(),
             live: live.clone(),
             trusted_proxies: proxies,
@@ -221,4 +223,17 @@ pub async fn text(response: Response<Body>) -> String {
         .expect("body")
         .to_bytes();
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Brings a fresh test database to Orderpane's schemas, with the managed store in the
+/// default store schema (what the server does at start).
+pub async fn migrate(pool: &PgPool) {
+    server::schema::migrate(pool, &Default::default())
+        .await
+        .expect("migrations apply");
+}
+
+/// The default store schema, as the test app reads it.
+pub fn store() -> app::server::store::StoreSchema {
+    app::server::store::StoreSchema::default()
 }

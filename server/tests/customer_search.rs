@@ -30,11 +30,13 @@ const API_TOKEN: &str = "admin-api-token";
 
 /// The demo store, plus an invoice of Omar's (the demo has none).
 async fn store(pool: &PgPool) {
-    server::demo_data::load_if_empty(pool).await.expect("demo");
+    server::demo_data::load_if_empty(pool, &Default::default())
+        .await
+        .expect("demo");
     sqlx::query(
-        "insert into invoices (store_id, customer_id, number, status, currency, amount_due_minor, issued_at)
+        "insert into orderpane_store.invoices (store_id, customer_id, number, status, currency, amount_due_minor, issued_at)
          select store_id, id, 'INV-2026-0042', 'open', 'GBP', 1500, now()
-           from customers where reference = 'C-1002'",
+           from orderpane_store.customers where reference = 'C-1002'",
     )
     .execute(pool)
     .await
@@ -76,7 +78,7 @@ async fn found(app: &TestApp, query: &str) -> Vec<(String, SearchBasis, String)>
 }
 
 async fn customer_id(pool: &PgPool, reference: &str) -> i64 {
-    sqlx::query_scalar("select id from customers where reference = $1")
+    sqlx::query_scalar("select id from orderpane_store.customers where reference = $1")
         .bind(reference)
         .fetch_one(pool)
         .await
@@ -142,8 +144,9 @@ async fn newest_audit(pool: &PgPool) -> app::server::db::audit::AuditRow {
         .remove(0)
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn every_kind_of_search_finds_its_customer(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let app = app(pool.clone(), "search-kinds");
     let one = |reference: &str, basis: SearchBasis, matched: &str| {
@@ -199,12 +202,13 @@ async fn every_kind_of_search_finds_its_customer(pool: PgPool) {
     assert_eq!(audit.install, "test");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_search_returns_at_most_twenty_and_says_there_are_more(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     sqlx::query(
-        "insert into customers (store_id, reference, name)
-         select (select id from stores), 'M-' || n, 'Maria Many ' || n from generate_series(1, 25) n",
+        "insert into orderpane_store.customers (store_id, reference, name)
+         select (select id from orderpane_store.stores), 'M-' || n, 'Maria Many ' || n from generate_series(1, 25) n",
     )
     .execute(&pool)
     .await
@@ -216,8 +220,9 @@ async fn a_search_returns_at_most_twenty_and_says_there_are_more(pool: PgPool) {
     assert!(results.more);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn bad_searches_get_400_with_a_readable_message(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = app(pool, "search-bad");
     for (query, says) in [
         (" a ", "Type at least 2 characters"),
@@ -242,8 +247,9 @@ async fn bad_searches_get_400_with_a_readable_message(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_link_is_kept_and_the_next_lookup_shows_it_first(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let app = app(pool.clone(), "link-kept");
     let omar = customer_id(&pool, "C-1002").await;
@@ -303,8 +309,9 @@ async fn a_link_is_kept_and_the_next_lookup_shows_it_first(pool: PgPool) {
     assert_eq!(shown.customer.map(|c| c.id), Some(lena));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn unlinking_undoes_a_link(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let app = app(pool.clone(), "unlink");
     let omar = customer_id(&pool, "C-1002").await;
@@ -326,8 +333,9 @@ async fn unlinking_undoes_a_link(pool: PgPool) {
     assert!(!unlink_as(&app, &app.session(), "16", omar).await.unlinked);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn another_installs_session_cannot_use_a_link(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let app = app(pool.clone(), "link-installs");
     let omar = customer_id(&pool, "C-1002").await;
@@ -346,8 +354,9 @@ async fn another_installs_session_cannot_use_a_link(pool: PgPool) {
     assert_eq!(shown.customer.map(|c| c.id), Some(omar));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn links_need_a_contact_and_an_existing_customer(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let app = app(pool.clone(), "link-bad");
     let omar = customer_id(&pool, "C-1002").await;
@@ -364,7 +373,7 @@ async fn links_need_a_contact_and_an_existing_customer(pool: PgPool) {
             "{error:?}"
         );
     }
-    let links: i64 = sqlx::query_scalar("select count(*) from contact_links")
+    let links: i64 = sqlx::query_scalar("select count(*) from orderpane.contact_links")
         .fetch_one(&pool)
         .await
         .expect("count");
@@ -413,8 +422,9 @@ fn app_with_helpdesk(
     TestApp::with(pool, options(&site_root(name)), trust_with(install))
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_link_is_written_to_the_chatwoot_contact_and_cleared_on_unlink(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let helpdesk = helpdesk().await;
     Mock::given(method("PATCH"))
@@ -444,7 +454,7 @@ async fn a_link_is_written_to_the_chatwoot_contact_and_cleared_on_unlink(pool: P
             field: "store_customer_id".into()
         }
     );
-    let linked: String = sqlx::query_scalar("select contact_id from contact_links")
+    let linked: String = sqlx::query_scalar("select contact_id from orderpane.contact_links")
         .fetch_one(&pool)
         .await
         .expect("one link");
@@ -480,8 +490,9 @@ async fn a_link_is_written_to_the_chatwoot_contact_and_cleared_on_unlink(pool: P
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_failed_write_back_is_reported_and_the_link_stays(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let helpdesk = helpdesk().await;
     // No customer_field configured: the default attribute.
@@ -506,8 +517,9 @@ async fn a_failed_write_back_is_reported_and_the_link_stays(pool: PgPool) {
     helpdesk.verify().await;
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn an_open_panel_of_the_contact_hears_of_its_link(pool: PgPool) {
+    common::migrate(&pool).await;
     store(&pool).await;
     let app = app(pool.clone(), "link-live");
     store_changes::spawn(pool.clone(), app.live.clone());

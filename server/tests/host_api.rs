@@ -120,9 +120,12 @@ async fn error_of(response: axum::http::Response<axum::body::Body>) -> PanelErro
     serde_json::from_str(&text(response).await).expect("typed error")
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_contact_comes_from_the_helpdesk_not_from_the_browser(pool: PgPool) {
-    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    common::migrate(&pool).await;
+    server::demo_data::load_if_empty(&pool, &Default::default())
+        .await
+        .expect("demo");
     let (app, _helpdesk) = app_with_helpdesk(pool.clone(), "verified").await;
     // The browser claims Lena; the helpdesk says conversation 101 is with Jane.
     let response = ask(&app, json!({"email": "lena@example.com"}), "7", "101").await;
@@ -137,16 +140,18 @@ async fn the_contact_comes_from_the_helpdesk_not_from_the_browser(pool: PgPool) 
     assert!(audit[0].verified);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn an_agent_outside_the_account_sees_nothing(pool: PgPool) {
+    common::migrate(&pool).await;
     let (app, _helpdesk) = app_with_helpdesk(pool, "agent").await;
     let response = ask(&app, json!({"email": "jane@example.com"}), "99", "101").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(error_of(response).await, PanelError::NotInAccount);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_conversation_the_helpdesk_does_not_have_shows_nothing(pool: PgPool) {
+    common::migrate(&pool).await;
     let (app, _helpdesk) = app_with_helpdesk(pool, "noconversation").await;
     for conversation in ["555", "101/../agents", ""] {
         let response = ask(
@@ -161,8 +166,9 @@ async fn a_conversation_the_helpdesk_does_not_have_shows_nothing(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_failing_helpdesk_gives_502_and_no_data(pool: PgPool) {
+    common::migrate(&pool).await;
     let helpdesk = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(500))
@@ -174,8 +180,9 @@ async fn a_failing_helpdesk_gives_502_and_no_data(pool: PgPool) {
     assert_eq!(error_of(response).await, PanelError::HostUnavailable);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_slow_helpdesk_is_given_up_on_after_the_timeout(pool: PgPool) {
+    common::migrate(&pool).await;
     let helpdesk = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
@@ -196,17 +203,21 @@ async fn a_slow_helpdesk_is_given_up_on_after_the_timeout(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn an_unreachable_helpdesk_gives_502(pool: PgPool) {
+    common::migrate(&pool).await;
     // Nothing listens on port 9 of loopback.
     let app = app_verifying_against(pool, "unreachable", "http://127.0.0.1:9");
     let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn without_an_api_token_the_browsers_contact_is_used_and_marked_unverified(pool: PgPool) {
-    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    common::migrate(&pool).await;
+    server::demo_data::load_if_empty(&pool, &Default::default())
+        .await
+        .expect("demo");
     let app = TestApp::new(pool.clone(), "unverified");
     let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
     let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
@@ -218,9 +229,12 @@ async fn without_an_api_token_the_browsers_contact_is_used_and_marked_unverified
     assert!(!audit[0].verified);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_id(pool: PgPool) {
-    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    common::migrate(&pool).await;
+    server::demo_data::load_if_empty(&pool, &Default::default())
+        .await
+        .expect("demo");
     let mut conversation = jane_conversation();
     // Jane's email, but the contact is linked to Kenji's store account by the custom field.
     conversation["meta"]["sender"]["custom_attributes"] = json!({"store_customer_id": "C-1005"});
@@ -244,9 +258,12 @@ async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn verified_mentioned_orders_come_from_the_helpdesks_messages_not_the_browser(pool: PgPool) {
-    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    common::migrate(&pool).await;
+    server::demo_data::load_if_empty(&pool, &Default::default())
+        .await
+        .expect("demo");
     let mut conversation = jane_conversation();
     conversation["messages"] = json!([
         {"id": 1, "content": "Where is order 1004?", "message_type": 0, "private": false}

@@ -79,9 +79,12 @@ async fn ask(app: &TestApp, host_token: Option<String>) -> axum::http::Response<
     app.send(post_json("/api/panel", body)).await
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_valid_host_token_lets_the_lookup_run_and_names_the_operator(pool: PgPool) {
-    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    common::migrate(&pool).await;
+    server::demo_data::load_if_empty(&pool, &Default::default())
+        .await
+        .expect("demo");
     let app = lime_app(pool.clone(), "jwt-valid");
     let response = ask(
         &app,
@@ -112,8 +115,9 @@ async fn a_valid_host_token_lets_the_lookup_run_and_names_the_operator(pool: PgP
     assert!(!audit[0].verified, "not everything was verified");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn bad_host_tokens_are_refused_before_any_lookup(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = lime_app(pool.clone(), "jwt-bad");
     let mut expired = claims();
     expired["exp"] = json!(get_current_timestamp() - 3600);
@@ -164,7 +168,7 @@ async fn bad_host_tokens_are_refused_before_any_lookup(pool: PgPool) {
         let error: PanelError = serde_json::from_str(&text(response).await).expect("typed error");
         assert_eq!(error, PanelError::HostTokenInvalid, "{case}");
     }
-    let audited: i64 = sqlx::query_scalar("select count(*) from audit_events")
+    let audited: i64 = sqlx::query_scalar("select count(*) from orderpane.audit_events")
         .fetch_one(&pool)
         .await
         .expect("count");

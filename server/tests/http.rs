@@ -14,7 +14,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 async fn demo(pool: &PgPool) {
-    assert!(server::demo_data::load_if_empty(pool)
+    assert!(server::demo_data::load_if_empty(pool, &Default::default())
         .await
         .expect("demo data"));
 }
@@ -24,8 +24,9 @@ async fn panel_of(response: axum::http::Response<axum::body::Body>) -> Panel {
     serde_json::from_str(&text(response).await).expect("panel JSON")
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn every_response_carries_frame_ancestors_and_security_headers(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "headers");
     let every_host = format!("frame-ancestors 'self' {HOST_ORIGIN} {OTHER_ORIGIN}");
     for (path, ancestors) in [
@@ -50,8 +51,9 @@ async fn every_response_carries_frame_ancestors_and_security_headers(pool: PgPoo
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_page_allows_only_scripts_carrying_this_responses_nonce(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "nonce");
     let first = app.send(get(&page_url())).await;
     let policy = first.headers()[header::CONTENT_SECURITY_POLICY]
@@ -81,8 +83,9 @@ async fn the_page_allows_only_scripts_carrying_this_responses_nonce(pool: PgPool
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_page_is_server_rendered_with_the_inbox_script_and_a_session(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "shell");
     let response = app.send(get(&page_url())).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -112,8 +115,9 @@ async fn the_page_is_server_rendered_with_the_inbox_script_and_a_session(pool: P
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_page_without_or_with_a_wrong_key_is_401_with_a_readable_message(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "pagekey");
     for path in [
         "/".to_owned(),
@@ -133,8 +137,9 @@ async fn the_page_without_or_with_a_wrong_key_is_401_with_a_readable_message(poo
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_panel_lists_the_matched_customers_orders_newest_first(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let app = TestApp::new(pool, "panel");
     let panel = panel_of(app.panel(json!({"email": "jane@example.com"})).await).await;
@@ -150,8 +155,9 @@ async fn the_panel_lists_the_matched_customers_orders_newest_first(pool: PgPool)
     assert_eq!(panel.orders[0].total.display(), "EUR 49.90");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn several_matching_customers_are_all_returned_without_orders(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let app = TestApp::new(pool, "several");
     let panel = panel_of(app.panel(json!({"email": "lena@example.com"})).await).await;
@@ -163,8 +169,9 @@ async fn several_matching_customers_are_all_returned_without_orders(pool: PgPool
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn every_lookup_writes_an_audit_row(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let app = TestApp::new(pool.clone(), "audit");
     panel_of(app.panel(json!({"email": "lena@example.com"})).await).await;
@@ -180,8 +187,9 @@ async fn every_lookup_writes_an_audit_row(pool: PgPool) {
     assert_eq!(row.remote_addr.as_deref(), Some("192.0.2.7"));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_call_without_a_valid_session_is_401_and_reads_nothing(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let app = TestApp::new(pool.clone(), "nosession");
     let valid = app.session();
@@ -207,7 +215,7 @@ async fn a_call_without_a_valid_session_is_401_and_reads_nothing(pool: PgPool) {
         .send(post_json("/api/panel", json!({"request": {"keys": keys}})))
         .await;
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
-    let audited: i64 = sqlx::query_scalar("select count(*) from audit_events")
+    let audited: i64 = sqlx::query_scalar("select count(*) from orderpane.audit_events")
         .fetch_one(&pool)
         .await
         .expect("count");
@@ -217,8 +225,9 @@ async fn a_call_without_a_valid_session_is_401_and_reads_nothing(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_contact_without_keys_gets_400_with_a_readable_message(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "nokeys");
     let response = app.panel(json!({})).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
@@ -227,8 +236,9 @@ async fn a_contact_without_keys_gets_400_with_a_readable_message(pool: PgPool) {
     assert!(error.to_string().contains("no email, phone or customer id"));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_malformed_request_gets_400_not_a_5xx(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "malformed");
     for body in [
         json!({"request": 5}),
@@ -242,8 +252,9 @@ async fn a_malformed_request_gets_400_not_a_5xx(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn too_many_or_too_long_mentioned_numbers_get_400(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "mentioned");
     let many: Vec<String> = (0..21).map(|i| format!("{}", 1000 + i)).collect();
     for mentioned in [json!(many), json!(["x".repeat(41)]), json!([""])] {
@@ -256,16 +267,18 @@ async fn too_many_or_too_long_mentioned_numbers_get_400(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn an_oversized_body_is_refused_with_413(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "oversized");
     let huge = "x".repeat(server::startup::MAX_BODY_BYTES + 1);
     let response = app.panel(json!({"email": huge})).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn one_address_calling_too_often_gets_429(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "ratelimit");
     // Each call has a fresh session, so only the per-address limit can stop them.
     let mut statuses = Vec::new();
@@ -285,8 +298,9 @@ async fn one_address_calling_too_often_gets_429(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn one_session_calling_too_often_gets_429_with_a_message(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "sessionlimit");
     let session = app.session();
     let mut last = None;
@@ -302,8 +316,9 @@ async fn one_session_calling_too_often_gets_429_with_a_message(pool: PgPool) {
     assert_eq!(error, PanelError::TooManyRequests);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_database_failure_is_503_without_database_details(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool.clone(), "dbdown");
     pool.close().await;
     let response = app.panel(json!({"email": "jane@example.com"})).await;
@@ -314,8 +329,9 @@ async fn a_database_failure_is_503_without_database_details(pool: PgPool) {
     assert!(!body.to_lowercase().contains("pool"), "{body}");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn healthz_answers_while_up_and_readyz_follows_the_database(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool.clone(), "health");
     assert_eq!(app.send(get("/healthz")).await.status(), StatusCode::OK);
     assert_eq!(app.send(get("/readyz")).await.status(), StatusCode::OK);
@@ -327,8 +343,9 @@ async fn healthz_answers_while_up_and_readyz_follows_the_database(pool: PgPool) 
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn hashed_assets_are_immutable_and_served_precompressed(pool: PgPool) {
+    common::migrate(&pool).await;
     let site = site_root("assets");
     std::fs::write(site.join("pkg/orderpane.abc123.wasm"), b"raw wasm").expect("write");
     std::fs::write(site.join("pkg/orderpane.abc123.wasm.br"), b"brotli").expect("write");
@@ -354,8 +371,9 @@ async fn hashed_assets_are_immutable_and_served_precompressed(pool: PgPool) {
     assert!(missing.headers().get(header::CACHE_CONTROL).is_none());
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn server_rendered_html_is_compressed_when_the_browser_accepts_it(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "compress");
     let request = axum::http::Request::get(page_url())
         .header(header::ACCEPT_ENCODING, "br")
@@ -366,8 +384,9 @@ async fn server_rendered_html_is_compressed_when_the_browser_accepts_it(pool: Pg
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn an_expired_session_is_401(pool: PgPool) {
+    common::migrate(&pool).await;
     let trust = trust_with_ttl(std::time::Duration::from_secs(1));
     let app = TestApp::with(pool, options(&site_root("expired")), trust);
     let session = app.session();
@@ -383,8 +402,9 @@ async fn an_expired_session_is_401(pool: PgPool) {
     assert_eq!(error, PanelError::Unauthorized);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_national_phone_is_read_with_the_installs_region(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let national = json!({"phone_national": "0221 123-4567"});
     // Without a region the number cannot be read: nothing to look up by.
@@ -406,8 +426,9 @@ async fn a_national_phone_is_read_with_the_installs_region(pool: PgPool) {
     assert_eq!(jane.basis, MatchBasis::Phone);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let app = TestApp::new(pool.clone(), "more-orders");
     let session = app.session();
@@ -437,7 +458,7 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     assert!(page.next.is_some());
     // The page is audited like the lookup, with the agent and conversation of its ticket.
     let rows: Vec<(Option<String>, Option<String>, Vec<i64>)> = sqlx::query_as(
-        "select agent_name, conversation_id, customer_ids from audit_events \
+        "select agent_name, conversation_id, customer_ids from orderpane.audit_events \
           where action = 'orders.page'",
     )
     .fetch_all(&pool)
@@ -485,8 +506,9 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_early_lookup_reads_the_hosts_message_like_the_page(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let app = TestApp::new(pool.clone(), "early-lookup");
     let session = app.session();
@@ -514,7 +536,7 @@ async fn the_early_lookup_reads_the_hosts_message_like_the_page(pool: PgPool) {
         answer.panel.live.is_some(),
         "a push ticket, as for the page's lookup"
     );
-    let audited: Vec<String> = sqlx::query_scalar("select action from audit_events")
+    let audited: Vec<String> = sqlx::query_scalar("select action from orderpane.audit_events")
         .fetch_all(&pool)
         .await
         .expect("audit rows");
@@ -566,8 +588,9 @@ async fn audited_address(app: &TestApp, pool: &PgPool, client: &str) -> Option<S
     rows[0].remote_addr.clone()
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn behind_a_trusted_proxy_each_agent_has_its_own_limit_and_audit_address(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     // Requests arrive from CLIENT (192.0.2.7), the proxy.
     let proxies = TrustedProxies::parse("192.0.2.0/24").expect("proxies");
@@ -598,8 +621,9 @@ async fn behind_a_trusted_proxy_each_agent_has_its_own_limit_and_audit_address(p
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn without_trusted_proxies_a_forwarded_address_is_ignored(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let app = TestApp::new(pool.clone(), "unproxied");
     assert_eq!(

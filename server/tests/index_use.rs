@@ -4,6 +4,8 @@
 //! cheap; on a real store it is what makes a lookup slow, so this fails on one whatever the
 //! table's size. (Statistics, not EXPLAIN: they see the real queries, written once.)
 
+mod common;
+
 use app::{model::panel::ORDER_PAGE_SIZE, server::db::panel as queries};
 use orderpane::contact_keys::ContactKeys;
 use sqlx::{
@@ -105,7 +107,8 @@ async fn demo_store_without_seqscans(pool: PgPoolOptions, connect: PgConnectOpti
         .connect_with(connect.options([("enable_seqscan", "off")]))
         .await
         .expect("pool");
-    assert!(server::demo_data::load_if_empty(&pool)
+    common::migrate(&pool).await;
+    assert!(server::demo_data::load_if_empty(&pool, &Default::default())
         .await
         .expect("demo data"));
     pool
@@ -124,7 +127,7 @@ fn scanned(before: &[(String, i64)], after: &[(String, i64)]) -> Vec<String> {
         .collect()
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnectOptions) {
     let pool = demo_store_without_seqscans(pool, connect).await;
     let keys = |id: Option<&str>, email: Option<&str>, phone: Option<&str>| {
@@ -156,13 +159,14 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
         (keys(None, Some("nobody@example.org"), None), None, vec![]),
     ];
     for (keys, chosen, mentioned) in &lookups {
-        queries::lookup(&pool, keys, None, *chosen, mentioned)
+        queries::lookup(&pool, &Default::default(), keys, None, *chosen, mentioned)
             .await
             .expect("lookup");
     }
     // The next page of a customer with more than a page of orders.
     let marco = queries::lookup(
         &pool,
+        &Default::default(),
         &keys(None, Some("marco@example.it"), None),
         None,
         None,
@@ -174,6 +178,7 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
     let customer = marco.customer.expect("customer").id;
     queries::orders_page(
         &mut pool.acquire().await.expect("a connection"),
+        &Default::default(),
         customer,
         after,
         ORDER_PAGE_SIZE,
@@ -194,7 +199,7 @@ async fn every_panel_lookup_uses_an_index(pool: PgPoolOptions, connect: PgConnec
     assert_eq!(used, expected, "every lookup index is used");
 
     // The check itself sees a scan when there is one (no index on an order's status).
-    sqlx::query("select count(*) from orders where status = 'pending'")
+    sqlx::query("select count(*) from orderpane_store.orders where status = 'pending'")
         .execute(&pool)
         .await
         .expect("scan");
@@ -223,13 +228,13 @@ const SEARCH_INDEXES: &[&str] = &[
     "contact_links_install_contact_id_key",
 ];
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgConnectOptions) {
     use app::server::{db::customers::HelpdeskContact, search_terms::SearchTerms};
 
     let pool = demo_store_without_seqscans(pool, connect).await;
-    let link = "insert into contact_links (install, contact_id, customer_id) \
-                select 'test', '16', id from customers where reference = 'C-1002'";
+    let link = "insert into orderpane.contact_links (install, contact_id, customer_id) \
+                select 'test', '16', id from orderpane_store.customers where reference = 'C-1002'";
     sqlx::query(link).execute(&pool).await.expect("a link");
     let before = statistics(&pool, TABLE_SCANS, SEARCH_TABLES).await;
     let indexes_before = statistics(&pool, INDEX_SCANS, SEARCH_INDEXES).await;
@@ -255,7 +260,7 @@ async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgCon
     ];
     for query in searches {
         let terms = SearchTerms::read(query, Some("DE"));
-        app::server::db::customers::search(&pool, &terms)
+        app::server::db::customers::search(&pool, &Default::default(), &terms)
             .await
             .expect(query);
     }
@@ -265,7 +270,7 @@ async fn every_customer_search_uses_an_index(pool: PgPoolOptions, connect: PgCon
         contact_id: "16",
     };
     let keys = ContactKeys::from_raw(None, Some("nobody@example.org"), None);
-    let panel = queries::lookup(&pool, &keys, Some(contact), None, &[])
+    let panel = queries::lookup(&pool, &Default::default(), &keys, Some(contact), None, &[])
         .await
         .expect("lookup");
     assert!(panel.customer.is_some(), "the linked customer");

@@ -83,9 +83,12 @@ async fn open(app: &TestApp, watch: Watch) -> Pushes {
     Pushes::of(app.send(get(&live_url("test", &ticket(app, watch)))).await)
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_panel_carries_a_ticket_that_hears_its_customers_store_changes(pool: PgPool) {
-    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    common::migrate(&pool).await;
+    server::demo_data::load_if_empty(&pool, &Default::default())
+        .await
+        .expect("demo");
     let app = TestApp::new(pool.clone(), "live-store");
     store_changes::spawn(pool.clone(), app.live.clone());
 
@@ -102,11 +105,13 @@ async fn a_panel_carries_a_ticket_that_hears_its_customers_store_changes(pool: P
     // would, straight in SQL.
     let heard = tokio::time::timeout(PATIENCE, async {
         loop {
-            sqlx::query("update orders set status = 'delivered' where customer_id = $1")
-                .bind(jane)
-                .execute(&pool)
-                .await
-                .expect("update");
+            sqlx::query(
+                "update orderpane_store.orders set status = 'delivered' where customer_id = $1",
+            )
+            .bind(jane)
+            .execute(&pool)
+            .await
+            .expect("update");
             if let Ok(Some(event)) =
                 tokio::time::timeout(Duration::from_millis(300), pushes.next()).await
             {
@@ -119,9 +124,12 @@ async fn a_panel_carries_a_ticket_that_hears_its_customers_store_changes(pool: P
     assert_eq!(heard, ("changed".to_owned(), jane.to_string()));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_shipment_change_notifies_its_orders_customer(pool: PgPool) {
-    server::demo_data::load_if_empty(&pool).await.expect("demo");
+    common::migrate(&pool).await;
+    server::demo_data::load_if_empty(&pool, &Default::default())
+        .await
+        .expect("demo");
     let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
         .await
         .expect("listener");
@@ -130,7 +138,7 @@ async fn a_shipment_change_notifies_its_orders_customer(pool: PgPool) {
         .await
         .expect("listen");
     let (customer,): (i64,) = sqlx::query_as(
-        "update shipments s set delivered_at = now() from orders o \
+        "update orderpane_store.shipments s set delivered_at = now() from orderpane_store.orders o \
          where o.id = s.order_id and o.number = '1001' returning o.customer_id",
     )
     .fetch_one(&pool)
@@ -143,8 +151,9 @@ async fn a_shipment_change_notifies_its_orders_customer(pool: PgPool) {
     assert_eq!(notification.payload(), customer.to_string());
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_connection_hears_only_what_its_ticket_watches(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "live-filter");
     let mut pushes = open(
         &app,
@@ -220,8 +229,9 @@ async fn a_connection_hears_only_what_its_ticket_watches(pool: PgPool) {
     assert_eq!(pushes.next().await, Some(("resync".into(), String::new())));
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_bad_ticket_gets_a_readable_401(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "live-refused");
     let session_token = app.session().token;
     let good = ticket(&app, Watch::default());
@@ -252,8 +262,9 @@ async fn a_bad_ticket_gets_a_readable_401(pool: PgPool) {
     assert_eq!(panel.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_closed_panel_frees_its_subscription_and_shutdown_ends_connections(pool: PgPool) {
+    common::migrate(&pool).await;
     let app = TestApp::new(pool, "live-free");
     let first = open(&app, Watch::default()).await;
     let mut second = open(&app, Watch::default()).await;

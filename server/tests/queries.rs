@@ -1,12 +1,14 @@
 //! Database tests of the panel's queries and the demo store, each on a fresh database.
 
+mod common;
+
 use app::model::panel::MatchBasis;
 use app::{model::panel::ORDER_PAGE_SIZE, server::db::panel as queries};
 use orderpane::contact_keys::ContactKeys;
 use sqlx::PgPool;
 
 async fn demo(pool: &PgPool) {
-    assert!(server::demo_data::load_if_empty(pool)
+    assert!(server::demo_data::load_if_empty(pool, &Default::default())
         .await
         .expect("demo data"));
 }
@@ -15,11 +17,13 @@ fn keys(external_id: Option<&str>, email: Option<&str>, phone: Option<&str>) -> 
     ContactKeys::from_raw(external_id, email, phone)
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_customer_matched_by_several_keys_appears_once_with_the_strongest(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let found = queries::matching_customers(
         &pool,
+        &Default::default(),
         &keys(
             Some("C-1001"),
             Some("JANE@example.com "),
@@ -34,8 +38,9 @@ async fn a_customer_matched_by_several_keys_appears_once_with_the_strongest(pool
     assert_eq!(found[0].basis, MatchBasis::ExternalId);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn each_key_alone_finds_its_customer(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let cases = [
         (
@@ -55,7 +60,7 @@ async fn each_key_alone_finds_its_customer(pool: PgPool) {
         ),
     ];
     for (keys, reference, basis) in cases {
-        let found = queries::matching_customers(&pool, &keys, None)
+        let found = queries::matching_customers(&pool, &Default::default(), &keys, None)
             .await
             .expect("query");
         assert_eq!(found.len(), 1, "{keys:?}");
@@ -64,11 +69,13 @@ async fn each_key_alone_finds_its_customer(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn unknown_keys_match_nobody(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let found = queries::matching_customers(
         &pool,
+        &Default::default(),
         &keys(Some("C-9999"), Some("nobody@example.org"), None),
         None,
     )
@@ -77,11 +84,13 @@ async fn unknown_keys_match_nobody(pool: PgPool) {
     assert!(found.is_empty());
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let single = queries::lookup(
         &pool,
+        &Default::default(),
         &keys(None, Some("jane@example.com"), None),
         None,
         None,
@@ -96,7 +105,7 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     );
 
     let lena = keys(None, Some("lena@example.com"), None);
-    let several = queries::lookup(&pool, &lena, None, None, &[])
+    let several = queries::lookup(&pool, &Default::default(), &lena, None, None, &[])
         .await
         .expect("query");
     assert_eq!(several.matches.len(), 2);
@@ -104,11 +113,12 @@ async fn the_panel_never_guesses_between_several_matches(pool: PgPool) {
     assert!(several.orders.is_empty());
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     let lena = keys(None, Some("lena@example.com"), None);
-    let chosen = queries::lookup(&pool, &lena, None, Some("C-1004"), &[])
+    let chosen = queries::lookup(&pool, &Default::default(), &lena, None, Some("C-1004"), &[])
         .await
         .expect("query");
     assert_eq!(
@@ -119,19 +129,20 @@ async fn the_agents_choice_is_shown_only_when_it_is_one_of_the_matches(pool: PgP
     assert_eq!(chosen.matches.len(), 2, "the other match stays listed");
 
     // Another customer's reference opens nothing: the keys do not point at Jane.
-    let forged = queries::lookup(&pool, &lena, None, Some("C-1001"), &[])
+    let forged = queries::lookup(&pool, &Default::default(), &lena, None, Some("C-1001"), &[])
         .await
         .expect("query");
     assert_eq!(forged.customer, None);
     assert!(forged.orders.is_empty());
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     // A link written back to the host (custom field) plus the shared email.
     let linked = keys(Some("C-1005"), Some("lena@example.com"), None);
-    let panel = queries::lookup(&pool, &linked, None, None, &[])
+    let panel = queries::lookup(&pool, &Default::default(), &linked, None, None, &[])
         .await
         .expect("query");
     assert_eq!(panel.matches.len(), 3);
@@ -141,12 +152,20 @@ async fn a_single_external_id_match_is_the_linked_customer(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
-    let panel = queries::lookup(&pool, &keys(Some("C-1001"), None, None), None, None, &[])
-        .await
-        .expect("query");
+    let panel = queries::lookup(
+        &pool,
+        &Default::default(),
+        &keys(Some("C-1001"), None, None),
+        None,
+        None,
+        &[],
+    )
+    .await
+    .expect("query");
     for order in &panel.orders {
         let items_total: i64 = order
             .items
@@ -178,15 +197,22 @@ async fn orders_come_with_their_items_and_shipments(pool: PgPool) {
     );
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn orders_are_newest_first(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
-    let jane = queries::matching_customers(&pool, &keys(Some("C-1001"), None, None), None)
-        .await
-        .expect("query")[0]
+    let jane = queries::matching_customers(
+        &pool,
+        &Default::default(),
+        &keys(Some("C-1001"), None, None),
+        None,
+    )
+    .await
+    .expect("query")[0]
         .id;
     let page = queries::orders_page(
         &mut pool.acquire().await.expect("a connection"),
+        &Default::default(),
         jane,
         None,
         ORDER_PAGE_SIZE,
@@ -198,20 +224,23 @@ async fn orders_are_newest_first(pool: PgPool) {
     assert_eq!(page.next, None, "five orders fit one page");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn the_demo_store_loads_once_and_deterministically(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
-    assert!(!server::demo_data::load_if_empty(&pool)
-        .await
-        .expect("second load"));
+    assert!(
+        !server::demo_data::load_if_empty(&pool, &Default::default())
+            .await
+            .expect("second load")
+    );
     let (customers, orders): (i64, i64) =
-        sqlx::query_as("select (select count(*) from customers), (select count(*) from orders)")
+        sqlx::query_as("select (select count(*) from orderpane_store.customers), (select count(*) from orderpane_store.orders)")
             .fetch_one(&pool)
             .await
             .expect("counts");
     assert_eq!((customers, orders), (7, 58));
     let newest: String = sqlx::query_scalar(
-        "select to_char(max(placed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from orders",
+        "select to_char(max(placed_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from orderpane_store.orders",
     )
     .fetch_one(&pool)
     .await
@@ -219,20 +248,27 @@ async fn the_demo_store_loads_once_and_deterministically(pool: PgPool) {
     assert_eq!(newest, "2026-11-19 10:00");
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn an_external_id_also_finds_a_customer_by_the_stores_reference(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     // Lena has no external-id identity; a custom field holding her reference finds her.
-    let found = queries::matching_customers(&pool, &keys(Some("C-1003"), None, None), None)
-        .await
-        .expect("query");
+    let found = queries::matching_customers(
+        &pool,
+        &Default::default(),
+        &keys(Some("C-1003"), None, None),
+        None,
+    )
+    .await
+    .expect("query");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].reference, "C-1003");
     assert_eq!(found[0].basis, MatchBasis::ExternalId);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers(pool: PgPool) {
+    common::migrate(&pool).await;
     demo(&pool).await;
     // An invoice number pins the order it bills.
     let mentioned = [
@@ -243,6 +279,7 @@ async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers
     ];
     let panel = queries::lookup(
         &pool,
+        &Default::default(),
         &keys(Some("C-1005"), None, None),
         None,
         None,
@@ -264,8 +301,9 @@ async fn mentioned_orders_are_found_by_number_and_flagged_when_another_customers
     assert_eq!(panel.mentioned[2].order.items.len(), 2);
 }
 
-#[sqlx::test(migrations = "../migrations")]
+#[sqlx::test(migrations = false)]
 async fn one_lookup_holds_at_most_two_pool_connections(pool: PgPool) {
+    common::migrate(&pool).await;
     use std::sync::{
         atomic::{AtomicI64, Ordering},
         Arc,
@@ -310,6 +348,7 @@ async fn one_lookup_holds_at_most_two_pool_connections(pool: PgPool) {
     let mentioned = ["1003".to_string(), "1004".into(), "INV-1003".into()];
     let found = queries::lookup(
         &counting,
+        &Default::default(),
         &keys(Some("C-1005"), None, None),
         None,
         None,

@@ -15,8 +15,8 @@ use crate::model::session::SessionProof;
 pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
     use crate::server::{context::authorize, panel::panel_for};
 
-    let (session, pool) = authorize(&request.context.session)?;
-    Ok(panel_for(&session, &pool, &request, "panel.lookup").await?)
+    let (session, db) = authorize(&request.context.session)?;
+    Ok(panel_for(&session, &db, &request, "panel.lookup").await?)
 }
 
 /// The page's first lookup, started by the inline boot script as soon as a Chatwoot-family
@@ -33,7 +33,7 @@ pub async fn early_panel(
     use crate::server::{context::authorize, panel::panel_for};
     use orderpane::host::{parse_message, HostEvent};
 
-    let (checked, pool) = authorize(&session)?;
+    let (checked, db) = authorize(&session)?;
     let Ok(HostEvent::AppContext(host)) = parse_message(&message) else {
         return Err(PanelError::BadRequest(
             "the early lookup needs the host's appContext message".into(),
@@ -41,7 +41,7 @@ pub async fn early_panel(
     };
     let customer_field = checked.install.customer_field.as_deref();
     let request = PanelRequest::for_context(session, &host, customer_field);
-    let panel = panel_for(&checked, &pool, &request, "panel.early").await?;
+    let panel = panel_for(&checked, &db, &request, "panel.early").await?;
     Ok(EarlyAnswer { request, panel })
 }
 
@@ -50,8 +50,8 @@ pub async fn early_panel(
 pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, PanelError> {
     use crate::server::{context::authorize, panel};
 
-    let (session, pool) = authorize(&request.session)?;
-    Ok(panel::more_orders(&session, &pool, &request).await?)
+    let (session, db) = authorize(&request.session)?;
+    Ok(panel::more_orders(&session, &db, &request).await?)
 }
 
 /// Gives a page a fresh token for its still-valid session, before the old one expires (and

@@ -111,9 +111,15 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// True while it still bills (a trial or an overdue plan is still the customer's).
+    /// True while it runs in good standing (a trial counts; a past-due plan does not: it is
+    /// shown as past due, and in the attention list).
     pub fn is_active(&self) -> bool {
-        matches!(self.status.as_str(), "trialing" | "active" | "past_due")
+        matches!(self.status.as_str(), "trialing" | "active")
+    }
+
+    /// True while its renewal is past due.
+    pub fn is_past_due(&self) -> bool {
+        self.status == "past_due"
     }
 }
 
@@ -131,6 +137,9 @@ pub struct Billing {
     /// How many there are in all: the lists hold only the newest [`BILLING_LIST_LEN`].
     #[serde(default)]
     pub totals: BillingTotals,
+    /// What needs attention, over the whole history, most pressing first.
+    #[serde(default)]
+    pub attention: Vec<super::attention::Attention>,
 }
 
 /// The customer's whole billing history counted, for the section headings.

@@ -1,6 +1,8 @@
 //! The types the browser and the server exchange: plain data, the same in both builds.
 //! Nothing here depends on the rest of the app.
 
+/// What needs the agent's attention about a customer.
+pub mod attention;
 /// Invoices, payments, refunds, subscriptions and the customer's summary.
 pub mod billing;
 /// The one error every server function answers with, and its HTTP status.

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use leptos::prelude::use_context;
 use sqlx::PgPool;
 
+use super::attention::AttentionThresholds;
 use super::error::{ServerError, ServerResult};
+use super::store::StoreSchema;
 use super::trust::{Session, Trust, TrustError};
 use crate::model::error::PanelError;
 use crate::model::session::SessionProof;
@@ -16,18 +18,42 @@ pub fn pool() -> ServerResult<PgPool> {
     use_context::<PgPool>().ok_or(ServerError::MissingContext("the database pool"))
 }
 
+/// Where and how server functions read: the pool, the schema of the store's relations, and
+/// when something counts as needing attention.
+#[derive(Debug, Clone)]
+pub struct Database {
+    /// The database pool.
+    pub pool: PgPool,
+    /// The schema that holds the store contract's relations.
+    pub store: StoreSchema,
+    /// The thresholds of the attention list.
+    pub attention: AttentionThresholds,
+}
+
+/// The pool and the store schema provided to server functions.
+pub fn database() -> ServerResult<Database> {
+    let store =
+        use_context::<StoreSchema>().ok_or(ServerError::MissingContext("the store schema"))?;
+    Ok(Database {
+        pool: pool()?,
+        store,
+        // Provided by the server from its settings; the defaults when it provides none.
+        attention: use_context::<AttentionThresholds>().unwrap_or_default(),
+    })
+}
+
 /// The trust registry provided to server functions.
 pub fn trust() -> ServerResult<Arc<Trust>> {
     use_context::<Arc<Trust>>().ok_or(ServerError::MissingContext("the trust registry"))
 }
 
 /// Verifies the session (the one place every server function is checked) and hands out
-/// the database pool.
+/// the database.
 #[tracing::instrument(skip_all, fields(install = %proof.install))]
-pub fn authorize(proof: &SessionProof) -> ServerResult<(Session, PgPool)> {
-    let (trust, pool) = (trust()?, pool()?);
+pub fn authorize(proof: &SessionProof) -> ServerResult<(Session, Database)> {
+    let (trust, db) = (trust()?, database()?);
     match trust.authorize(&proof.install, &proof.token) {
-        Ok(session) => Ok((session, pool)),
+        Ok(session) => Ok((session, db)),
         Err(TrustError::TooManyRequests) => Err(PanelError::TooManyRequests.into()),
         Err(error) => {
             tracing::info!(%error, "refused a server-function call");

@@ -1,11 +1,9 @@
 //! Customer search, and linking a store customer to a helpdesk contact with the link
 //! written back to the helpdesk's contact where the install allows.
 
-use sqlx::PgPool;
-
 use super::asker::{verified_context, vouched_agent, Asker};
 use super::audit::record;
-use super::context::authorize;
+use super::context::{authorize, Database};
 use super::db::customers::{self as sql, HelpdeskContact};
 use super::error::ServerResult;
 use super::search_terms::SearchTerms;
@@ -21,15 +19,15 @@ use crate::model::search::{
 /// audited as `customer.search`.
 #[tracing::instrument(skip_all)]
 pub async fn search(context: &AgentContext, query: &str) -> ServerResult<SearchResults> {
-    let (session, pool) = authorize(&context.session)?;
+    let (session, db) = authorize(&context.session)?;
     let query = checked_query(query).map_err(PanelError::BadRequest)?;
     // A search does not depend on the contact, so the helpdesk is not asked.
     let asker = vouched_agent(&session, context)?;
     let terms = SearchTerms::read(query, session.install.phone_region.as_deref());
-    let results = sql::search(&pool, &terms).await?;
+    let results = sql::search(&db.pool, &db.store, &terms).await?;
     let found = results.hits.iter().map(|hit| hit.id).collect();
     let event = asker.audit_event(&session, "customer.search", found).await;
-    record(&pool, &event).await?;
+    record(&db.pool, &event).await?;
     Ok(results)
 }
 
@@ -37,7 +35,7 @@ pub async fn search(context: &AgentContext, query: &str) -> ServerResult<SearchR
 /// reference to the helpdesk contact where the install allows; audited as `customer.link`.
 #[tracing::instrument(skip_all)]
 pub async fn link(context: &AgentContext, customer_id: i64) -> ServerResult<LinkOutcome> {
-    let (session, pool, asker, contact_id) = linking(context).await?;
+    let (session, db, asker, contact_id) = linking(context).await?;
     let contact = HelpdeskContact {
         install: &session.install.name,
         contact_id: &contact_id,
@@ -46,7 +44,9 @@ pub async fn link(context: &AgentContext, customer_id: i64) -> ServerResult<Link
     let event = asker
         .audit_event(&session, "customer.link", vec![customer_id])
         .await;
-    let Some(customer) = sql::link(&pool, contact, customer_id, agent, &event).await? else {
+    let Some(customer) =
+        sql::link(&db.pool, &db.store, contact, customer_id, agent, &event).await?
+    else {
         return Err(PanelError::BadRequest(
             "That customer is no longer in the store. Search again.".into(),
         )
@@ -63,7 +63,7 @@ pub async fn link(context: &AgentContext, customer_id: i64) -> ServerResult<Link
 /// attribute when it still names that customer; audited as `customer.unlink`.
 #[tracing::instrument(skip_all)]
 pub async fn unlink(context: &AgentContext, customer_id: i64) -> ServerResult<UnlinkOutcome> {
-    let (session, pool, asker, contact_id) = linking(context).await?;
+    let (session, db, asker, contact_id) = linking(context).await?;
     let contact = HelpdeskContact {
         install: &session.install.name,
         contact_id: &contact_id,
@@ -71,7 +71,7 @@ pub async fn unlink(context: &AgentContext, customer_id: i64) -> ServerResult<Un
     let event = asker
         .audit_event(&session, "customer.unlink", vec![customer_id])
         .await;
-    let reference = sql::unlink(&pool, contact, customer_id, &event).await?;
+    let reference = sql::unlink(&db.pool, &db.store, contact, customer_id, &event).await?;
     let write_back = match &reference {
         Some(reference) => clear_write_back(&session, &contact_id, reference).await,
         None => WriteBack::NotAvailable,
@@ -86,8 +86,8 @@ pub async fn unlink(context: &AgentContext, customer_id: i64) -> ServerResult<Un
 /// panel's lookup: [`verified_context`]) and the contact it is for. With the helpdesk API
 /// that is the conversation's contact as the helpdesk knows it (the browser's word would
 /// let a page link any contact); else as the host reported it.
-async fn linking(context: &AgentContext) -> ServerResult<(Session, PgPool, Asker, String)> {
-    let (session, pool) = authorize(&context.session)?;
+async fn linking(context: &AgentContext) -> ServerResult<(Session, Database, Asker, String)> {
+    let (session, db) = authorize(&context.session)?;
     let asker = verified_context(&session, context).await?;
     let contact_id = asker
         .contact_id
@@ -96,7 +96,7 @@ async fn linking(context: &AgentContext) -> ServerResult<(Session, PgPool, Asker
         .filter(|id| !id.is_empty() && id.chars().count() <= MAX_CONTACT_ID_CHARS)
         .map(str::to_owned);
     match contact_id {
-        Some(contact_id) => Ok((session, pool, asker, contact_id)),
+        Some(contact_id) => Ok((session, db, asker, contact_id)),
         None => Err(PanelError::BadRequest(
             "The helpdesk has not said which contact this is, so nothing can be linked to it. \
              Refresh, then try again."

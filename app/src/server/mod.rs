@@ -3,6 +3,8 @@
 
 /// Who is asking, as far as the server could check it.
 pub mod asker;
+/// When something counts as needing attention.
+pub mod attention;
 /// Building and writing audit rows.
 pub mod audit;
 /// The client's address behind trusted reverse proxies.
@@ -29,5 +31,7 @@ pub mod phone;
 pub mod search_terms;
 /// Secrets kept out of logs.
 pub mod secret;
+/// The store schema and mode.
+pub mod store;
 /// Install keys, sessions, tickets and rate limits.
 pub mod trust;

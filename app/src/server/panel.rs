@@ -2,12 +2,11 @@
 //! signed, and the lookup is audited. Also paging through a shown customer's orders.
 
 use orderpane::host::Agent;
-use sqlx::PgPool;
 
 use super::asker::{verified_context, Asker};
 use super::audit::{audit_event, record, Audited};
-use super::context;
-use super::db::{self, customers::HelpdeskContact};
+use super::context::{self, Database};
+use super::db::customers::HelpdeskContact;
 use super::error::ServerResult;
 use super::phone;
 use super::trust::Session;
@@ -24,7 +23,7 @@ use crate::model::panel::{
 #[tracing::instrument(skip_all, fields(install = %session.install.name, action))]
 pub async fn panel_for(
     session: &Session,
-    pool: &PgPool,
+    db: &Database,
     request: &PanelRequest,
     action: &str,
 ) -> ServerResult<Panel> {
@@ -56,7 +55,16 @@ pub async fn panel_for(
             contact_id,
         });
     let chosen = request.chosen.as_deref();
-    let found = db::panel::lookup(pool, &keys, linked_to, chosen, &mentioned).await?;
+    let found = super::db::panel::lookup_with(
+        &db.pool,
+        &db.store,
+        &db.attention,
+        &keys,
+        linked_to,
+        chosen,
+        &mentioned,
+    )
+    .await?;
     let mut panel = Panel {
         matches: found.matches,
         customer: found.customer,
@@ -74,7 +82,7 @@ pub async fn panel_for(
     let event = asker
         .audit_event(session, action, customers.collect())
         .await;
-    record(pool, &event).await?;
+    record(&db.pool, &event).await?;
     Ok(panel)
 }
 
@@ -113,7 +121,7 @@ fn live_ticket(session: &Session, panel: &Panel, asker: &Asker) -> Option<LiveTi
 #[tracing::instrument(skip_all, fields(install = %session.install.name))]
 pub async fn more_orders(
     session: &Session,
-    pool: &PgPool,
+    db: &Database,
     request: &MoreOrdersRequest,
 ) -> ServerResult<OrdersPage> {
     let Ok(after) = request.after.parse::<i64>() else {
@@ -138,8 +146,10 @@ pub async fn more_orders(
         .into());
     }
     let len = i64::from(request.pages) * ORDER_PAGE_SIZE;
-    let mut conn = pool.acquire().await?;
-    let page = db::panel::orders_page(&mut conn, request.customer_id, Some(after), len).await?;
+    let mut conn = db.pool.acquire().await?;
+    let page =
+        super::db::panel::orders_page(&mut conn, &db.store, request.customer_id, Some(after), len)
+            .await?;
     drop(conn);
     // Audited as the panel's lookup was: its agent and conversation travel in the ticket.
     let who = Audited {
@@ -148,7 +158,7 @@ pub async fn more_orders(
         verified: watch.verified,
     };
     let event = audit_event(session, who, "orders.page", vec![request.customer_id]).await;
-    record(pool, &event).await?;
+    record(&db.pool, &event).await?;
     Ok(OrdersPage {
         orders: page.orders,
         next: page.next,

@@ -98,7 +98,11 @@ async fn main() -> anyhow::Result<()> {
         bail!("--database must be lower-case letters, digits and _");
     }
     let cluster = PgConnectOptions::from_str(&args.url).context("reading --url")?;
-    let target = cluster.clone().database(&args.database);
+    // The seeding statements name the managed store's tables unqualified.
+    let target = cluster
+        .clone()
+        .database(&args.database)
+        .options([("search_path", "orderpane_store, orderpane")]);
     let orders = args.customers * ORDERS_PER_CUSTOMER;
     let marker = marker(args.customers, orders);
 
@@ -174,10 +178,11 @@ async fn main() -> anyhow::Result<()> {
 /// What a completely seeded database says about itself: the seed version, its size and the
 /// migrations it was seeded under.
 fn marker(customers: i64, orders: i64) -> String {
-    let migrations = sqlx::migrate!("../migrations");
+    let own = sqlx::migrate!("../migrations/orderpane");
+    let store = sqlx::migrate!("../migrations/store");
     // FNV-1a over every migration's checksum: a changed or added migration changes it.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for migration in migrations.iter() {
+    for migration in own.iter().chain(store.iter()) {
         for byte in migration.checksum.iter() {
             hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -256,11 +261,25 @@ async fn recreate(cluster: &PgConnectOptions, database: &str) -> anyhow::Result<
     admin
         .execute(format!("create database {database}").as_str())
         .await?;
+    // As the server migrates (server::schema): Orderpane's own schema, then the managed store
+    // in the default store schema, each with its search_path so nothing lands elsewhere.
     let mut db = PgConnection::connect_with(&cluster.clone().database(database)).await?;
-    sqlx::migrate!("../migrations")
-        .run(&mut db)
+    db.execute(
+        "create schema orderpane; create schema orderpane_store; \
+         create extension if not exists pg_trgm with schema orderpane; \
+         set search_path to orderpane",
+    )
+    .await?;
+    sqlx::migrate!("../migrations/orderpane")
+        .run_direct(&mut db)
         .await
-        .context("applying the migrations")?;
+        .context("applying Orderpane's own migrations")?;
+    db.execute("set search_path to orderpane_store, orderpane")
+        .await?;
+    sqlx::migrate!("../migrations/store")
+        .run_direct(&mut db)
+        .await
+        .context("applying the managed store's migrations")?;
     Ok(())
 }
 

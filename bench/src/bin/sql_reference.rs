@@ -306,6 +306,8 @@ fn pgbench(
         .args(["--jobs", &concurrency.min(2).to_string()])
         .args(["--time", &seconds.to_string()])
         .args(["--define", &format!("customers={}", args.levels.customers)])
+        // The script names the managed store's tables unqualified, as the seeder does.
+        .env("PGOPTIONS", "-c search_path=orderpane_store,orderpane")
         .arg("--file")
         .arg(script);
     if let Some(prefix) = log_prefix {

@@ -32,7 +32,7 @@ pub struct AuditEvent<'a> {
 pub async fn record(db: impl PgExecutor<'_>, event: &AuditEvent<'_>) -> sqlx::Result<()> {
     sqlx::query!(
         r#"
-        insert into audit_events
+        insert into orderpane.audit_events
             (install, session_id, agent_id, agent_name, conversation_id, verified,
              agent_verified, contact_verified, action, customer_ids, remote_addr)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -91,7 +91,7 @@ pub async fn newest(
         select to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "at!",
                install, agent_id, agent_name, conversation_id, verified, agent_verified,
                contact_verified, action, customer_ids, remote_addr
-          from audit_events
+          from orderpane.audit_events
          where $1::text is null or install = $1
          order by at desc, id desc
          limit $2

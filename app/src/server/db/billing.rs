@@ -6,20 +6,19 @@ use std::collections::HashMap;
 use orderpane::money::Money;
 use sqlx::{types::Json, PgConnection, PgExecutor};
 
+use crate::model::attention::Attention;
 use crate::model::billing::{
     Billing, BillingTotals, Invoice, MonthTotal, Payment, Refund, Subscription, Summary,
     BILLING_LIST_LEN, CHART_MONTHS,
 };
+use crate::server::attention::AttentionThresholds;
+use crate::server::store::StoreSchema;
 
-/// The customer's invoices, payments, refunds and subscriptions, at most [`BILLING_LIST_LEN`]
-/// of each, newest first (running subscriptions first, in SQL so that the limit never drops
-/// one), and how many there are in all. One statement, one round trip: each part is an index
-/// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
-/// such as the sort keys, are ignored when it is read).
-#[tracing::instrument(skip_all)]
-pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<Billing> {
-    let row = sqlx::query!(
-        r#"
+/// Customer `$1`'s invoices, payments, refunds and subscriptions (at most `$2` of each), their
+/// counts, and what needs attention over the whole history (a refund pending more than `$3`
+/// days, an order paid but not shipped after `$4` days, a shipment in transit more than `$5`
+/// days; see [`crate::model::attention::AttentionKind`]), as JSON.
+pub const BILLING_SQL: &str = r#"
         select
           (select coalesce(json_agg(l order by l.issued_at desc, l.id desc), '[]')
              from (select i.id, i.issued_at, i.number, o.number as order_number, i.status,
@@ -31,11 +30,11 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
                                             'currency', i.currency) as amount_paid,
                           i.pdf_url,
                           (i.status = 'open' and i.due_at < now()) is true as overdue
-                     from invoices i
-                     left join orders o on o.id = i.order_id
+                     from {store}.invoices i
+                     left join {store}.orders o on o.id = i.order_id
                     where i.customer_id = $1
                     order by i.issued_at desc, i.id desc
-                    limit $2) l) as "invoices!: Json<Vec<Invoice>>",
+                    limit $2) l) as invoices,
           (select coalesce(json_agg(l order by l.attempted_at desc, l.id desc), '[]')
              from (select p.id, p.attempted_at,
                           to_char(p.attempted_at at time zone 'UTC', 'YYYY-MM-DD') as attempted_on,
@@ -43,23 +42,23 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
                                             'currency', p.currency) as amount,
                           p.method, p.card_brand, p.card_last4, p.status, p.failure_reason,
                           o.number as order_number, i.number as invoice_number
-                     from payments p
-                     left join orders o on o.id = p.order_id
-                     left join invoices i on i.id = p.invoice_id
+                     from {store}.payments p
+                     left join {store}.orders o on o.id = p.order_id
+                     left join {store}.invoices i on i.id = p.invoice_id
                     where p.customer_id = $1
                     order by p.attempted_at desc, p.id desc
-                    limit $2) l) as "payments!: Json<Vec<Payment>>",
+                    limit $2) l) as payments,
           (select coalesce(json_agg(l order by l.refunded_at desc, l.id desc), '[]')
              from (select r.id, r.refunded_at,
                           to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on,
                           json_build_object('minor', r.amount_minor,
                                             'currency', r.currency) as amount,
                           r.reason, r.status, o.number as order_number
-                     from refunds r
-                     left join orders o on o.id = r.order_id
+                     from {store}.refunds r
+                     left join {store}.orders o on o.id = r.order_id
                     where r.customer_id = $1
                     order by r.refunded_at desc, r.id desc
-                    limit $2) l) as "refunds!: Json<Vec<Refund>>",
+                    limit $2) l) as refunds,
           (select coalesce(json_agg(l order by l.running desc, l.started_at desc, l.id desc),
                            '[]')
              from (select id, started_at, status in ('trialing', 'active', 'past_due') as running,
@@ -71,81 +70,200 @@ pub async fn billing(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<
                                then to_char(current_period_end at time zone 'UTC', 'YYYY-MM-DD')
                           end as renews_on,
                           to_char(cancel_at at time zone 'UTC', 'YYYY-MM-DD') as ends_on
-                     from subscriptions
+                     from {store}.subscriptions
                     where customer_id = $1
                     order by status in ('trialing', 'active', 'past_due') desc,
                              started_at desc, id desc
-                    limit $2) l) as "subscriptions!: Json<Vec<Subscription>>",
+                    limit $2) l) as subscriptions,
           -- Counts: the whole lists by their customer index, the overdue and failed ones by
           -- partial indexes (see the migration `index_billing_lookups`).
           json_build_object(
-            'invoices', (select count(*) from invoices where customer_id = $1),
-            'overdue_invoices', (select count(*) from invoices
+            'invoices', (select count(*) from {store}.invoices where customer_id = $1),
+            'overdue_invoices', (select count(*) from {store}.invoices
                                   where customer_id = $1 and status = 'open' and due_at < now()),
-            'payments', (select count(*) from payments where customer_id = $1),
-            'failed_payments', (select count(*) from payments
+            'payments', (select count(*) from {store}.payments where customer_id = $1),
+            'failed_payments', (select count(*) from {store}.payments
                                  where customer_id = $1 and status = 'failed'),
-            'refunds', (select count(*) from refunds where customer_id = $1),
-            'subscriptions', (select count(*) from subscriptions where customer_id = $1))
-            as "totals!: Json<BillingTotals>"
-        "#,
-        customer_id,
-        BILLING_LIST_LEN,
-    )
-    .fetch_one(db)
-    .await?;
+            'refunds', (select count(*) from {store}.refunds where customer_id = $1),
+            'subscriptions', (select count(*) from {store}.subscriptions where customer_id = $1))
+            as totals,
+          -- What needs attention, most pressing first: each branch reads this customer's rows
+          -- by their customer index, and the rows of their orders by order id.
+          (select coalesce(json_agg(a order by a.rank, a.since desc), '[]') from (
+            -- A double charge: an order paid more than its total, net of refunds (payments that name
+            -- only one of its invoices count, as for its payment state)...
+            (select 1 as rank, 'overcharged' as kind, o.number as order_number,
+                    null::text as invoice_number, null::text as plan, null::text as carrier,
+                    json_build_object('minor', paid.minor - coalesce(back.minor, 0) - o.total_minor,
+                                      'currency', o.currency) as amount,
+                    null::bigint as days, paid.payments, o.placed_at as since
+               from {store}.orders o
+               cross join lateral (
+                     select coalesce(sum(x.amount_minor), 0)::bigint as minor, count(*) as payments
+                       from (select amount_minor from {store}.payments
+                              where order_id = o.id and status = 'succeeded'
+                             union all
+                             select p.amount_minor from {store}.invoices i
+                               join {store}.payments p on p.invoice_id = i.id and p.order_id is null
+                              where i.order_id = o.id and p.status = 'succeeded') x) paid
+               left join lateral (
+                     select sum(amount_minor)::bigint as minor from {store}.refunds
+                      where order_id = o.id and status = 'succeeded') back on true
+              where o.customer_id = $1 and o.total_minor > 0
+                and paid.minor - coalesce(back.minor, 0) > o.total_minor)
+            union all
+            -- ...or an invoice of no order paid more than was due.
+            (select 1, 'overcharged', null, i.number, null, null,
+                    json_build_object('minor', paid.minor - i.amount_due_minor, 'currency', i.currency),
+                    null, paid.payments, i.issued_at
+               from {store}.invoices i
+               cross join lateral (
+                     select coalesce(sum(amount_minor), 0)::bigint as minor, count(*) as payments
+                       from {store}.payments
+                    where invoice_id = i.id and order_id is null and status = 'succeeded') paid
+              where i.customer_id = $1 and i.order_id is null and i.amount_due_minor > 0
+                and paid.minor > i.amount_due_minor)
+            union all
+            -- A failed payment not recovered since: no later successful payment for the same order or
+            -- invoice; for one of neither (a renewal), none of the same amount. The latest per target.
+            (select distinct on (f.order_id, f.invoice_id, f.target)
+                    2, 'failed_payment', o.number, i.number, null, null,
+                    json_build_object('minor', f.amount_minor, 'currency', f.currency), null, null,
+                    f.attempted_at
+               from (select p.*, case when p.order_id is null and p.invoice_id is null
+                                      then p.currency || p.amount_minor end as target
+                       from {store}.payments p where p.customer_id = $1 and p.status = 'failed') f
+               left join {store}.orders o on o.id = f.order_id
+               left join {store}.invoices i on i.id = f.invoice_id
+              where not exists (
+                     select 1 from {store}.payments s
+                      where s.customer_id = $1 and s.status = 'succeeded' and s.attempted_at > f.attempted_at
+                        and (s.order_id = f.order_id or s.invoice_id = f.invoice_id
+                             or (f.target is not null and s.order_id is null and s.invoice_id is null
+                                 and s.currency = f.currency and s.amount_minor = f.amount_minor)))
+              order by f.order_id, f.invoice_id, f.target, f.attempted_at desc)
+            union all
+            (select 3, 'past_due_subscription', null, null, s.plan, null,
+                    json_build_object('minor', s.amount_minor, 'currency', s.currency), null, null,
+                    s.started_at
+               from {store}.subscriptions s where s.customer_id = $1 and s.status = 'past_due')
+            union all
+            (select 4, 'overdue_invoice', o.number, i.number, null, null,
+                    json_build_object('minor', greatest(i.amount_due_minor - i.amount_paid_minor, 0),
+                                      'currency', i.currency),
+                    extract(day from now() - i.due_at)::bigint, null, i.due_at
+               from {store}.invoices i left join {store}.orders o on o.id = i.order_id
+              where i.customer_id = $1 and i.status = 'open' and i.due_at < now())
+            union all
+            (select 5, 'refund_pending', o.number, null, null, null,
+                    json_build_object('minor', r.amount_minor, 'currency', r.currency),
+                    extract(day from now() - r.refunded_at)::bigint, null, r.refunded_at
+               from {store}.refunds r left join {store}.orders o on o.id = r.order_id
+              where r.customer_id = $1 and r.status = 'pending'
+                and r.refunded_at < now() - make_interval(days => $3::int))
+            union all
+            -- Paid in full, going somewhere, and still not shipped.
+            (select 6, 'not_shipped', o.number, null, null, null, null,
+                    extract(day from now() - o.placed_at)::bigint, null, o.placed_at
+               from {store}.orders o
+              where o.customer_id = $1 and o.status in ('pending', 'processing')
+                and o.shipping_address is not null and o.total_minor > 0
+                and o.placed_at < now() - make_interval(days => $4::int)
+                and not exists (select 1 from {store}.shipments s where s.order_id = o.id)
+                and (select coalesce(sum(x.amount_minor), 0)
+                       from (select amount_minor from {store}.payments
+                              where order_id = o.id and status = 'succeeded'
+                             union all
+                             select p.amount_minor from {store}.invoices i
+                               join {store}.payments p on p.invoice_id = i.id and p.order_id is null
+                              where i.order_id = o.id and p.status = 'succeeded') x) >= o.total_minor)
+            union all
+            (select 7, 'long_in_transit', o.number, null, null, s.carrier, null,
+                    extract(day from now() - s.shipped_at)::bigint, null, s.shipped_at
+               from {store}.orders o join {store}.shipments s on s.order_id = o.id
+              where o.customer_id = $1 and o.status not in ('cancelled', 'refunded', 'delivered')
+                and s.delivered_at is null and s.shipped_at < now() - make_interval(days => $5::int))
+          ) a) as attention
+        "#;
+
+/// The customer's invoices, payments, refunds and subscriptions, at most [`BILLING_LIST_LEN`]
+/// of each, newest first (running subscriptions first, in SQL so that the limit never drops
+/// one), and how many there are in all. One statement, one round trip: each part is an index
+/// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
+/// such as the sort keys, are ignored when it is read).
+#[tracing::instrument(skip_all)]
+pub async fn billing(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    customer_id: i64,
+    thresholds: &AttentionThresholds,
+) -> sqlx::Result<Billing> {
+    let row: BillingRow = sqlx::query_as(&store.sql(BILLING_SQL))
+        .bind(customer_id)
+        .bind(BILLING_LIST_LEN)
+        .bind(i64::from(thresholds.refund_pending_days))
+        .bind(i64::from(thresholds.not_shipped_days))
+        .bind(i64::from(thresholds.in_transit_days))
+        .fetch_one(db)
+        .await?;
     Ok(Billing {
         invoices: row.invoices.0,
         payments: row.payments.0,
         refunds: row.refunds.0,
         subscriptions: row.subscriptions.0,
         totals: row.totals.0,
+        attention: row.attention.0,
     })
 }
+
+/// Customer `$1`'s totals, one figure a row, with monthly spending from `$2` to `$3`.
+pub const SUMMARY_SQL: &str = r#"
+        select 'since' as kind, null::text as currency, null::text as month,
+               extract(epoch from c.created_at)::bigint as amount,
+               to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD') as day
+          from {store}.customers c where c.id = $1
+        union all
+        select 'orders', null, null, count(*), null from {store}.orders where customer_id = $1
+        union all
+        select 'spent', currency, null, sum(total_minor)::bigint, null
+          from {store}.orders where customer_id = $1 and status <> 'cancelled' group by currency
+        union all
+        select 'refunded', currency, null, sum(amount_minor)::bigint, null
+          from {store}.refunds where customer_id = $1 and status = 'succeeded' group by currency
+        union all
+        select 'open', currency, null, sum(amount_due_minor - amount_paid_minor)::bigint, null
+          from {store}.invoices where customer_id = $1 and status = 'open' group by currency
+        union all
+        select 'subscriptions', null, null, count(*), null
+          from {store}.subscriptions
+         where customer_id = $1 and status in ('trialing', 'active')
+        union all
+        select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
+               sum(total_minor)::bigint, null
+          from {store}.orders
+         where customer_id = $1 and status <> 'cancelled'
+           and placed_at >= $2 and placed_at < $3
+         group by currency, 3
+        "#;
 
 /// The customer's totals and monthly spending: one statement, each part an index probe by
 /// customer. `None` when the customer does not exist.
 #[tracing::instrument(skip_all)]
-pub async fn summary(db: impl PgExecutor<'_>, customer_id: i64) -> sqlx::Result<Option<Summary>> {
+pub async fn summary(
+    db: impl PgExecutor<'_>,
+    store: &StoreSchema,
+    customer_id: i64,
+) -> sqlx::Result<Option<Summary>> {
     let today = chrono::Utc::now().date_naive();
     let window = chart_window(today);
     // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
     // come once; the money kinds once per currency; `month` once per month and currency.
-    let rows = sqlx::query!(
-        r#"
-        select 'since' as "kind!", null::text as currency, null::text as month,
-               extract(epoch from c.created_at)::bigint as "amount!",
-               to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD') as day
-          from customers c where c.id = $1
-        union all
-        select 'orders', null, null, count(*), null from orders where customer_id = $1
-        union all
-        select 'spent', currency, null, sum(total_minor)::bigint, null
-          from orders where customer_id = $1 and status <> 'cancelled' group by currency
-        union all
-        select 'refunded', currency, null, sum(amount_minor)::bigint, null
-          from refunds where customer_id = $1 and status = 'succeeded' group by currency
-        union all
-        select 'open', currency, null, sum(amount_due_minor - amount_paid_minor)::bigint, null
-          from invoices where customer_id = $1 and status = 'open' group by currency
-        union all
-        select 'subscriptions', null, null, count(*), null
-          from subscriptions
-         where customer_id = $1 and status in ('trialing', 'active', 'past_due')
-        union all
-        select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
-               sum(total_minor)::bigint, null
-          from orders
-         where customer_id = $1 and status <> 'cancelled'
-           and placed_at >= $2 and placed_at < $3
-         group by currency, 3
-        "#,
-        customer_id,
-        window.0,
-        window.1,
-    )
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(&store.sql(SUMMARY_SQL))
+        .bind(customer_id)
+        .bind(window.0)
+        .bind(window.1)
+        .fetch_all(db)
+        .await?;
 
     let mut summary = Summary {
         customer_since: String::new(),
@@ -247,42 +365,47 @@ fn chart(
     (currency, monthly)
 }
 
-/// What was paid and refunded for each of these orders, to tell their payment state. A
-/// payment counts for an order when it names the order, or names only one of its invoices.
-#[tracing::instrument(skip_all)]
-pub async fn order_money(conn: &mut PgConnection, order_ids: &[i64]) -> sqlx::Result<OrderMoney> {
-    let payments = sqlx::query!(
-        r#"
-            select order_id as "order_id!", status as "status!", sum(minor)::bigint as "minor!"
+/// What the payments of the orders `$1` (bigint[]) came to, by order and status.
+pub const ORDER_PAYMENTS_SQL: &str = r#"
+            select order_id, status, sum(minor)::bigint as minor
               from (select order_id, status, amount_minor as minor
-                      from payments
+                      from {store}.payments
                      where order_id = any($1)
                     union all
                     -- Payments that name only the invoice they settle count for its order.
                     select i.order_id, p.status, p.amount_minor
-                      from invoices i
-                      join payments p on p.invoice_id = i.id and p.order_id is null
+                      from {store}.invoices i
+                      join {store}.payments p on p.invoice_id = i.id and p.order_id is null
                      where i.order_id = any($1)) as paid
              group by order_id, status
-            "#,
-        order_ids,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let refunds = sqlx::query!(
-        r#"
-            select r.order_id as "order_id!", r.currency, r.amount_minor, r.reason, r.status,
-                   o.number,
-                   to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as "refunded_on!"
-              from refunds r
-              join orders o on o.id = r.order_id
+            "#;
+
+/// The refunds of the orders `$1` (bigint[]), oldest first.
+pub const ORDER_REFUNDS_SQL: &str = r#"
+            select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
+                   to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
+              from {store}.refunds r
+              join {store}.orders o on o.id = r.order_id
              where r.order_id = any($1)
              order by r.order_id, r.refunded_at, r.id
-            "#,
-        order_ids,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+            "#;
+
+/// What was paid and refunded for each of these orders, to tell their payment state. A
+/// payment counts for an order when it names the order, or names only one of its invoices.
+#[tracing::instrument(skip_all)]
+pub async fn order_money(
+    conn: &mut PgConnection,
+    store: &StoreSchema,
+    order_ids: &[i64],
+) -> sqlx::Result<OrderMoney> {
+    let payments: Vec<PaidRow> = sqlx::query_as(&store.sql(ORDER_PAYMENTS_SQL))
+        .bind(order_ids)
+        .fetch_all(&mut *conn)
+        .await?;
+    let refunds: Vec<OrderRefundRow> = sqlx::query_as(&store.sql(ORDER_REFUNDS_SQL))
+        .bind(order_ids)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut money = OrderMoney::default();
     for row in payments {
         let paid = money.paid.entry(row.order_id).or_default();
@@ -303,6 +426,47 @@ pub async fn order_money(conn: &mut PgConnection, order_ids: &[i64]) -> sqlx::Re
         });
     }
     Ok(money)
+}
+
+/// The billing statement's one row: each list and the counts as JSON.
+#[derive(sqlx::FromRow)]
+struct BillingRow {
+    invoices: Json<Vec<Invoice>>,
+    payments: Json<Vec<Payment>>,
+    refunds: Json<Vec<Refund>>,
+    subscriptions: Json<Vec<Subscription>>,
+    totals: Json<BillingTotals>,
+    attention: Json<Vec<Attention>>,
+}
+
+/// One figure of the summary: what it is, in which currency and month, and how much.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    kind: String,
+    currency: Option<String>,
+    month: Option<String>,
+    amount: i64,
+    day: Option<String>,
+}
+
+/// What an order's payments of one status came to.
+#[derive(sqlx::FromRow)]
+struct PaidRow {
+    order_id: i64,
+    status: String,
+    minor: i64,
+}
+
+/// A refund of an order, with the order's number.
+#[derive(sqlx::FromRow)]
+struct OrderRefundRow {
+    order_id: i64,
+    currency: String,
+    amount_minor: i64,
+    reason: String,
+    status: String,
+    number: String,
+    refunded_on: String,
 }
 
 /// Payments and refunds per order id.

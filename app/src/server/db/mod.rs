@@ -7,5 +7,7 @@ pub mod audit;
 pub mod billing;
 /// Customer search and contact links.
 pub mod customers;
+/// Every store lookup the panel makes, for `server store check`.
+pub mod lookups;
 /// The panel's customers and orders.
 pub mod panel;

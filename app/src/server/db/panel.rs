@@ -12,6 +12,8 @@ use crate::model::billing::{Billing, Summary};
 use crate::model::panel::{
     CustomerMatch, MatchBasis, MentionedOrder, OrderItem, OrderRow, Shipment, ORDER_PAGE_SIZE,
 };
+use crate::server::attention::AttentionThresholds;
+use crate::server::store::StoreSchema;
 
 /// What the store says about one contact (the panel's data, before who asked is added).
 #[derive(Debug, Default)]
@@ -37,28 +39,45 @@ pub struct Found {
 /// (see [`shown_customer`]; several matches are for the agent to choose between, never
 /// guessed), and the orders the conversation mentions.
 ///
+/// What needs attention is judged by the default thresholds; the server uses [`lookup_with`].
+///
 /// Holds at most two pool connections: the shown customer's reads run one after another on
 /// one, the mentioned orders on the other. A wider fan-out made a wave of reloads take the
 /// whole pool.
-#[tracing::instrument(skip_all)]
 pub async fn lookup(
     pool: &PgPool,
+    store: &StoreSchema,
+    keys: &ContactKeys,
+    linked_to: Option<HelpdeskContact<'_>>,
+    chosen: Option<&str>,
+    mentioned: &[String],
+) -> sqlx::Result<Found> {
+    let thresholds = AttentionThresholds::default();
+    lookup_with(pool, store, &thresholds, keys, linked_to, chosen, mentioned).await
+}
+
+/// [`lookup`], with what needs attention judged by `thresholds` (the server's settings).
+#[tracing::instrument(skip_all)]
+pub async fn lookup_with(
+    pool: &PgPool,
+    store: &StoreSchema,
+    thresholds: &AttentionThresholds,
     keys: &ContactKeys,
     linked_to: Option<HelpdeskContact<'_>>,
     chosen: Option<&str>,
     mentioned: &[String],
 ) -> sqlx::Result<Found> {
     let mut conn = pool.acquire().await?;
-    let matches = matching_customers(&mut *conn, keys, linked_to).await?;
+    let matches = matching_customers(&mut *conn, store, keys, linked_to).await?;
     let customer = shown_customer(&matches, chosen);
     let shown_id = customer.as_ref().map(|c| c.id);
     let shown = async {
         let Some(id) = shown_id else {
             return Ok((None, OrderPage::default(), Billing::default()));
         };
-        let summary = billing::summary(&mut *conn, id).await?;
-        let page = orders_page(&mut conn, id, None, ORDER_PAGE_SIZE).await?;
-        let billing = billing::billing(&mut *conn, id).await?;
+        let summary = billing::summary(&mut *conn, store, id).await?;
+        let page = orders_page(&mut conn, store, id, None, ORDER_PAGE_SIZE).await?;
+        let billing = billing::billing(&mut *conn, store, id, thresholds).await?;
         Ok::<_, sqlx::Error>((summary, page, billing))
     };
     let mentioned = async {
@@ -66,7 +85,7 @@ pub async fn lookup(
             return Ok(Vec::new());
         }
         let mut other = pool.acquire().await?;
-        mentioned_orders(&mut other, mentioned, shown_id).await
+        mentioned_orders(&mut other, store, mentioned, shown_id).await
     };
     let ((summary, page, billing), mentioned) = tokio::try_join!(shown, mentioned)?;
     Ok(Found {
@@ -80,11 +99,30 @@ pub async fn lookup(
     })
 }
 
+/// The orders with the numbers `$1` (text[]), or billed by invoices with those numbers, with
+/// their customers and the number that found each.
+pub const MENTIONED_ORDERS_SQL: &str = r#"
+        select distinct on (o.id)
+               o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address,
+               to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on,
+               c.id as customer_id, c.reference, c.name, m.mentioned
+          from (
+                select id, number as mentioned from {store}.orders where number = any($1)
+                union all
+                select order_id, number from {store}.invoices
+                 where number = any($1) and order_id is not null
+               ) m
+          join {store}.orders o on o.id = m.id
+          join {store}.customers c on c.id = o.customer_id
+         order by o.id, array_position($1, m.mentioned)
+        "#;
+
 /// The orders with these numbers, or billed by invoices with these numbers, in the order
 /// given, flagged when they are not `shown_customer`'s. Numbers the store does not have are
 /// left out.
 pub async fn mentioned_orders(
     conn: &mut PgConnection,
+    store: &StoreSchema,
     numbers: &[String],
     shown_customer: Option<i64>,
 ) -> sqlx::Result<Vec<MentionedOrder>> {
@@ -92,28 +130,12 @@ pub async fn mentioned_orders(
         return Ok(Vec::new());
     }
     // A mentioned invoice number pins the order it bills.
-    let rows = sqlx::query!(
-        r#"
-        select distinct on (o.id)
-               o.id, o.number, o.status, o.currency, o.total_minor, o.shipping_address,
-               to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!",
-               c.id as customer_id, c.reference, c.name, m.mentioned as "mentioned!"
-          from (
-                select id, number as mentioned from orders where number = any($1)
-                union all
-                select order_id, number from invoices
-                 where number = any($1) and order_id is not null
-               ) m
-          join orders o on o.id = m.id
-          join customers c on c.id = o.customer_id
-         order by o.id, array_position($1, m.mentioned)
-        "#,
-        numbers,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<MentionedRow> = sqlx::query_as(&store.sql(MENTIONED_ORDERS_SQL))
+        .bind(numbers)
+        .fetch_all(&mut *conn)
+        .await?;
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let mut details = OrderDetails::of(conn, &ids).await?;
+    let mut details = OrderDetails::of(conn, store, &ids).await?;
     let mut found: Vec<(usize, MentionedOrder)> = rows
         .into_iter()
         .map(|row| {
@@ -161,49 +183,53 @@ pub fn shown_customer(matches: &[CustomerMatch], chosen: Option<&str>) -> Option
     matches.iter().find(|m| m.reference == chosen).cloned()
 }
 
+/// The customers a contact's keys point at: `$1` external id, `$2` email, `$3` phone (each
+/// normalised, or null), `$4` install and `$5` contact id of an agent's link (or null), with the
+/// kind of each match.
+pub const MATCHING_CUSTOMERS_SQL: &str = r#"
+        select distinct on (c.id)
+               c.id, c.reference, c.name, m.kind
+          from (
+                select customer_id, kind
+                  from {store}.customer_identities
+                 where (kind, value) in (('external_id', $1), ('email', $2), ('phone', $3))
+                union all
+                select id, 'external_id'
+                  from {store}.customers
+                 where reference = $1
+                union all
+                select customer_id, 'linked'
+                  from orderpane.contact_links
+                 where install = $4 and contact_id = $5
+               ) m
+          join {store}.customers c on c.id = m.customer_id
+         order by c.id,
+                  case m.kind
+                       when 'linked' then 0 when 'external_id' then 1 when 'email' then 2
+                       else 3
+                  end
+        "#;
+
 /// Every customer one of the contact's keys points at (the external id also names a
 /// customer by the store's reference), and the one an agent linked to `linked_to`, each once
 /// with its strongest basis (link, external id, email, phone), ordered by that strength and
 /// then by name.
 pub async fn matching_customers(
     db: impl PgExecutor<'_>,
+    store: &StoreSchema,
     keys: &ContactKeys,
     linked_to: Option<HelpdeskContact<'_>>,
 ) -> sqlx::Result<Vec<CustomerMatch>> {
     // The external id is matched against the customers' external-id identities and against
     // the store's own customer reference (what a customer-id custom field holds).
-    let rows = sqlx::query!(
-        r#"
-        select distinct on (c.id)
-               c.id, c.reference, c.name, m.kind as "kind!"
-          from (
-                select customer_id, kind
-                  from customer_identities
-                 where (kind, value) in (('external_id', $1), ('email', $2), ('phone', $3))
-                union all
-                select id, 'external_id'
-                  from customers
-                 where reference = $1
-                union all
-                select customer_id, 'linked'
-                  from contact_links
-                 where install = $4 and contact_id = $5
-               ) m
-          join customers c on c.id = m.customer_id
-         order by c.id,
-                  case m.kind
-                       when 'linked' then 0 when 'external_id' then 1 when 'email' then 2
-                       else 3
-                  end
-        "#,
-        keys.external_id,
-        keys.email,
-        keys.phone,
-        linked_to.map(|contact| contact.install),
-        linked_to.map(|contact| contact.contact_id),
-    )
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<MatchRow> = sqlx::query_as(&store.sql(MATCHING_CUSTOMERS_SQL))
+        .bind(&keys.external_id)
+        .bind(&keys.email)
+        .bind(&keys.phone)
+        .bind(linked_to.map(|contact| contact.install))
+        .bind(linked_to.map(|contact| contact.contact_id))
+        .fetch_all(db)
+        .await?;
 
     let mut matches: Vec<CustomerMatch> = rows
         .into_iter()
@@ -236,39 +262,42 @@ pub struct OrderPage {
     pub next: Option<String>,
 }
 
+/// Up to `$3` of customer `$1`'s orders, newest first, after the order `$2` (or from the
+/// newest when it is null).
+pub const ORDERS_PAGE_SQL: &str = r#"
+        select id, number, status, currency, total_minor, shipping_address,
+               to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on
+          from {store}.orders
+         where customer_id = $1
+           and ($2::bigint is null
+                or (placed_at, id) < (select placed_at, id from {store}.orders
+                                       where id = $2 and customer_id = $1))
+         order by placed_at desc, id desc
+         limit $3
+        "#;
+
 /// Up to `len` of the customer's orders, newest first, with their items, shipments, payment
 /// state and refunds: from the newest, or after the order `after` (its id, from
 /// [`OrderPage::next`]). A cursor that is not one of this customer's orders gives no rows.
 pub async fn orders_page(
     conn: &mut PgConnection,
+    store: &StoreSchema,
     customer_id: i64,
     after: Option<i64>,
     len: i64,
 ) -> sqlx::Result<OrderPage> {
     // One more than asked for, to know whether another follows.
-    let rows = sqlx::query!(
-        r#"
-        select id, number, status, currency, total_minor, shipping_address,
-               to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as "placed_on!"
-          from orders
-         where customer_id = $1
-           and ($2::bigint is null
-                or (placed_at, id) < (select placed_at, id from orders
-                                       where id = $2 and customer_id = $1))
-         order by placed_at desc, id desc
-         limit $3
-        "#,
-        customer_id,
-        after,
-        len + 1,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<OrderHeadRow> = sqlx::query_as(&store.sql(ORDERS_PAGE_SQL))
+        .bind(customer_id)
+        .bind(after)
+        .bind(len + 1)
+        .fetch_all(&mut *conn)
+        .await?;
     let len = usize::try_from(len).unwrap_or_default();
     let more = rows.len() > len;
     let rows = &rows[..rows.len().min(len)];
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let mut details = OrderDetails::of(conn, &ids).await?;
+    let mut details = OrderDetails::of(conn, store, &ids).await?;
     let next = more.then(|| ids.last().map(i64::to_string)).flatten();
     let orders = rows
         .iter()
@@ -284,6 +313,65 @@ pub async fn orders_page(
         })
         .collect();
     Ok(OrderPage { orders, next })
+}
+
+/// A customer who matched a contact, and how.
+#[derive(sqlx::FromRow)]
+struct MatchRow {
+    id: i64,
+    reference: String,
+    name: String,
+    kind: String,
+}
+
+/// An order as a page of orders reads it.
+#[derive(sqlx::FromRow)]
+struct OrderHeadRow {
+    id: i64,
+    number: String,
+    status: String,
+    currency: String,
+    total_minor: i64,
+    shipping_address: Option<String>,
+    placed_on: String,
+}
+
+/// An order the conversation mentions, with its customer.
+#[derive(sqlx::FromRow)]
+struct MentionedRow {
+    id: i64,
+    number: String,
+    status: String,
+    currency: String,
+    total_minor: i64,
+    shipping_address: Option<String>,
+    placed_on: String,
+    customer_id: i64,
+    reference: String,
+    name: String,
+    mentioned: String,
+}
+
+/// An order item with its order's currency.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    order_id: i64,
+    sku: String,
+    name: String,
+    quantity: i32,
+    unit_price_minor: i64,
+    currency: String,
+}
+
+/// A shipment of an order.
+#[derive(sqlx::FromRow)]
+struct ShipmentRow {
+    order_id: i64,
+    carrier: String,
+    tracking_number: String,
+    tracking_url: Option<String>,
+    shipped_on: String,
+    delivered_on: Option<String>,
 }
 
 /// An order's own columns, before its details are added.
@@ -305,7 +393,7 @@ struct OrderDetails {
 
 impl OrderDetails {
     /// Reads the details of the orders `ids`, one kind after another on `conn`.
-    async fn of(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Self> {
+    async fn of(conn: &mut PgConnection, store: &StoreSchema, ids: &[i64]) -> sqlx::Result<Self> {
         if ids.is_empty() {
             return Ok(Self {
                 items: HashMap::new(),
@@ -313,9 +401,9 @@ impl OrderDetails {
                 money: billing::OrderMoney::default(),
             });
         }
-        let items = order_items(&mut *conn, ids).await?;
-        let shipments = order_shipments(&mut *conn, ids).await?;
-        let money = billing::order_money(&mut *conn, ids).await?;
+        let items = order_items(&mut *conn, store, ids).await?;
+        let shipments = order_shipments(&mut *conn, store, ids).await?;
+        let money = billing::order_money(&mut *conn, store, ids).await?;
         Ok(Self {
             items,
             shipments,
@@ -353,23 +441,25 @@ impl OrderDetails {
     }
 }
 
+/// The items of the orders `$1` (bigint[]), with their order's currency.
+pub const ORDER_ITEMS_SQL: &str = r#"
+        select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
+          from {store}.order_items i
+          join {store}.orders o on o.id = i.order_id
+         where i.order_id = any($1)
+         order by i.order_id, i.id
+        "#;
+
 /// The items of these orders by order id, priced in their order's currency.
 async fn order_items(
     db: impl PgExecutor<'_>,
+    store: &StoreSchema,
     order_ids: &[i64],
 ) -> sqlx::Result<HashMap<i64, Vec<OrderItem>>> {
-    let rows = sqlx::query!(
-        r#"
-        select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
-          from order_items i
-          join orders o on o.id = i.order_id
-         where i.order_id = any($1)
-         order by i.order_id, i.id
-        "#,
-        order_ids,
-    )
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<ItemRow> = sqlx::query_as(&store.sql(ORDER_ITEMS_SQL))
+        .bind(order_ids)
+        .fetch_all(db)
+        .await?;
     Ok(group_by_order(rows.into_iter().map(|row| {
         let item = OrderItem {
             sku: row.sku,
@@ -381,24 +471,26 @@ async fn order_items(
     })))
 }
 
+/// The shipments of the orders `$1` (bigint[]), oldest first.
+pub const ORDER_SHIPMENTS_SQL: &str = r#"
+        select order_id, carrier, tracking_number, tracking_url,
+               to_char(shipped_at at time zone 'UTC', 'YYYY-MM-DD') as shipped_on,
+               to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD') as delivered_on
+          from {store}.shipments
+         where order_id = any($1)
+         order by order_id, shipped_at, id
+        "#;
+
 /// The shipments of these orders by order id, oldest first.
 async fn order_shipments(
     db: impl PgExecutor<'_>,
+    store: &StoreSchema,
     order_ids: &[i64],
 ) -> sqlx::Result<HashMap<i64, Vec<Shipment>>> {
-    let rows = sqlx::query!(
-        r#"
-        select order_id, carrier, tracking_number, tracking_url,
-               to_char(shipped_at at time zone 'UTC', 'YYYY-MM-DD') as "shipped_on!",
-               to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD') as delivered_on
-          from shipments
-         where order_id = any($1)
-         order by order_id, shipped_at, id
-        "#,
-        order_ids,
-    )
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<ShipmentRow> = sqlx::query_as(&store.sql(ORDER_SHIPMENTS_SQL))
+        .bind(order_ids)
+        .fetch_all(db)
+        .await?;
     Ok(group_by_order(rows.into_iter().map(|row| {
         let shipment = Shipment {
             carrier: row.carrier,

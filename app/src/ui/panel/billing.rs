@@ -18,6 +18,11 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
         .iter()
         .filter(|s| s.is_active())
         .count();
+    let past_due = billing
+        .subscriptions
+        .iter()
+        .filter(|s| s.is_past_due())
+        .count();
     let invoices = list(&billing.invoices, "No invoices.", |i| invoice(&fmt, i));
     let payments = list(&billing.payments, "No payments.", |p| payment(&fmt, p));
     let refunds = list(&billing.refunds, "No refunds.", |r| refund(&fmt, r));
@@ -51,7 +56,7 @@ pub fn BillingSections(billing: Billing) -> impl IntoView {
                 name="subscriptions"
                 title="Subscriptions"
                 count=counted(billing.subscriptions.len(), totals.subscriptions, "running first,")
-                attention=None
+                attention=(past_due > 0).then(|| format!("{past_due} past due"))
                 note=(active > 0).then(|| format!("{active} active"))
             >
                 {subscriptions}

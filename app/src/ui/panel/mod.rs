@@ -21,6 +21,8 @@ use crate::ui::bridge::host::{use_host_bridge, HostBridge};
 
 /// The agent's actions and the state they share.
 mod actions;
+/// What needs attention, above the orders.
+mod attention;
 /// Invoices, payments, refunds and subscriptions.
 mod billing;
 /// The customer header and the candidate list.
@@ -39,6 +41,7 @@ mod summary;
 mod view_memory;
 
 use actions::PanelActions;
+use attention::AttentionList;
 use billing::BillingSections;
 use customer::{CandidateList, CustomerHeader};
 use format::AgentLocale;
@@ -654,9 +657,11 @@ fn match_view(panel: Panel) -> AnyView {
             let summary = panel
                 .summary
                 .map(|summary| view! { <SummaryCard summary /> });
+            let attention = panel.billing.attention.clone();
             view! {
                 <CustomerHeader customer=customer.clone() others />
                 <SearchOffer label="Not this customer? Search" />
+                <AttentionList items=attention />
                 {summary}
                 <OrderList
                     orders=panel.orders

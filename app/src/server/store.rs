@@ -1,0 +1,157 @@
+//! Where the store is read: the schema that holds the store contract's relations
+//! (docs/store-contract.md), and whether Orderpane manages them or the store maps them.
+
+use std::{fmt, str::FromStr, sync::Arc};
+
+/// The default store schema.
+pub const DEFAULT_STORE_SCHEMA: &str = "orderpane_store";
+/// Orderpane's own schema: the audit log and contact links. Fixed, so that its SQL is checked
+/// at compile time.
+pub const OWN_SCHEMA: &str = "orderpane";
+
+/// The schema that holds the store contract's relations. Every store query names its
+/// relations through it ([`StoreSchema::sql`]), schema-qualified: nothing of the shop's own
+/// (`public.orders`, say) can be read by accident, whatever the connection's `search_path`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoreSchema {
+    name: Arc<str>,
+    /// `"name"`, ready to go before a relation name.
+    quoted: Arc<str>,
+}
+
+impl StoreSchema {
+    /// A schema name: a plain lower-case Postgres identifier (letters, digits, underscores;
+    /// not starting with a digit; at most 63 bytes), other than Orderpane's own schema and
+    /// Postgres's.
+    pub fn new(name: &str) -> Result<Self, String> {
+        let plain = !name.is_empty()
+            && name.len() <= 63
+            && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain {
+            return Err(format!(
+                "the store schema {name:?} is not a plain lower-case name (letters a-z, digits \
+                 and underscores, not starting with a digit, at most 63 characters)"
+            ));
+        }
+        if name == OWN_SCHEMA || name.starts_with("pg_") || name == "information_schema" {
+            return Err(format!(
+                "the store schema cannot be {name:?}: that schema belongs to Orderpane or to \
+                 Postgres"
+            ));
+        }
+        Ok(Self {
+            name: name.into(),
+            quoted: format!("\"{name}\"").into(),
+        })
+    }
+
+    /// The schema's name, unquoted.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The schema's name quoted as an identifier.
+    pub fn quoted(&self) -> &str {
+        &self.quoted
+    }
+
+    /// `template` with every `{store}` replaced by this schema, quoted: `{store}.orders`
+    /// becomes `"orderpane_store".orders`. The result is the same text for the same template,
+    /// so the connection's prepared-statement cache serves it after the first use.
+    pub fn sql(&self, template: &str) -> String {
+        template.replace("{store}", &self.quoted)
+    }
+}
+
+impl Default for StoreSchema {
+    fn default() -> Self {
+        Self::new(DEFAULT_STORE_SCHEMA).expect("the default store schema is a plain name")
+    }
+}
+
+impl fmt::Debug for StoreSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl fmt::Display for StoreSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// Who provides the contract's relations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StoreMode {
+    /// Orderpane creates them as tables (its migrations) and `server import` fills them.
+    #[default]
+    Managed,
+    /// The shop defines them, usually as views over its own tables; Orderpane creates
+    /// nothing in the store schema and reads them live.
+    Mapped,
+}
+
+impl FromStr for StoreMode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "managed" => Ok(Self::Managed),
+            "mapped" => Ok(Self::Mapped),
+            other => Err(format!(
+                "the store mode {other:?} is neither `managed` nor `mapped`"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for StoreMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Managed => "managed",
+            Self::Mapped => "mapped",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_names_are_accepted_and_quoted() {
+        let schema = StoreSchema::new("shop_2").unwrap();
+        assert_eq!(
+            schema.sql("select 1 from {store}.orders o"),
+            "select 1 from \"shop_2\".orders o"
+        );
+        assert_eq!(StoreSchema::default().name(), "orderpane_store");
+    }
+
+    #[test]
+    fn names_that_need_quoting_or_are_reserved_are_refused() {
+        for bad in [
+            "",
+            "Shop",
+            "2shop",
+            "shop-x",
+            "a\"b",
+            "orderpane",
+            "pg_catalog",
+            &"a".repeat(64),
+        ] {
+            assert!(StoreSchema::new(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn modes_read_case_insensitively() {
+        assert_eq!("Mapped".parse::<StoreMode>(), Ok(StoreMode::Mapped));
+        assert_eq!(" managed ".parse::<StoreMode>(), Ok(StoreMode::Managed));
+        assert!("copy".parse::<StoreMode>().is_err());
+    }
+}
