@@ -1,8 +1,10 @@
 import { defineConfig } from "@playwright/test";
 
 /** Ports of the app and the host simulator during browser tests (not the `make run` ones). */
-export const APP_PORT = 3200;
-export const SIMULATOR_PORT = 3300;
+/** ORDERPANE_E2E_PORTS="app,simulator" moves them, so that two checkouts can test at once. */
+const PORTS = (process.env.ORDERPANE_E2E_PORTS ?? "3200,3300").split(",").map(Number);
+export const APP_PORT = PORTS[0];
+export const SIMULATOR_PORT = PORTS[1];
 /** The simulator's allowed origin (localhost: another site than the app's 127.0.0.1). */
 export const SIMULATOR_URL = `http://localhost:${SIMULATOR_PORT}/`;
 /** The same simulator on an origin the app does not allow to frame it. */

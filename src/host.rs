@@ -382,9 +382,11 @@ fn chatwoot_context(data: &Value) -> HostContext {
                 }
             },
         },
-        agent: data
-            .get("currentAgent")
-            .filter(|a| a.is_object())
+        // Chatwoot's web frame says `currentAgent`; its mobile app converts every key to
+        // snake_case before injecting the context, so there it is `current_agent`.
+        agent: ["currentAgent", "current_agent"]
+            .iter()
+            .find_map(|key| data.get(*key).filter(|a| a.is_object()))
             .map(|a| Agent {
                 id: text(a.get("id")),
                 name: text(a.get("name")),
@@ -562,6 +564,46 @@ mod tests {
         assert_eq!(context.contact.keys.external_id, None);
         assert_eq!(context.agent, None);
         assert_eq!(context.theme, None);
+    }
+
+    #[test]
+    fn the_mobile_apps_snake_cased_context_reads_like_the_webs() {
+        // Chatwoot's mobile app: keys snake_cased deeply, `contact` is the partial
+        // `meta.sender`, no theme and no attribute definitions.
+        let message = json!({
+            "event": "appContext",
+            "data": {
+                "conversation": {
+                    "id": 7,
+                    "account_id": 3,
+                    "status": "open",
+                    "all_messages_loaded": true,
+                    "custom_attributes": {"order": "1003"},
+                    "meta": {"sender": {"id": 17, "name": "Jane Doe", "email": "Jane@Example.com",
+                                        "phone_number": null, "identifier": "C-1001",
+                                        "custom_attributes": {"store_customer_id": "C-1001"}}},
+                    "messages": [{"id": 1, "content": "Where is order 1003?", "message_type": 0,
+                                  "private": false}]
+                },
+                "contact": {"id": 17, "name": "Jane Doe", "email": "Jane@Example.com",
+                            "identifier": "C-1001",
+                            "custom_attributes": {"store_customer_id": "C-1001"}},
+                "current_agent": {"id": 1, "name": "Agent Smith", "email": "agent@example.com"}
+            }
+        });
+        let web = context_of(&message);
+        assert_eq!(web.contact.id.as_deref(), Some("17"));
+        assert_eq!(web.contact.keys.email.as_deref(), Some("jane@example.com"));
+        assert_eq!(
+            web.agent.as_ref().and_then(|a| a.name.as_deref()),
+            Some("Agent Smith")
+        );
+        assert_eq!(
+            web.conversation.as_ref().map(|c| c.id.as_deref()),
+            Some(Some("7"))
+        );
+        assert_eq!(web.transcript.len(), 1);
+        assert_eq!(web.theme, None);
     }
 
     #[test]

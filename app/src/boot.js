@@ -5,11 +5,15 @@
  * 1. It keeps every `message` event in `window.__orderpaneInbox` until the wasm takes the
  *    array (ui/bridge/host.rs drains it and sets the property to null; the script then stops).
  *    The host bridge checks each event's window and origin, not this script.
- * 2. The first Chatwoot-family appContext (a JSON string) that comes from the parent window
- *    on the install's host origin is POSTed at once to `api::panel::early_panel`
+ * 2. The first Chatwoot-family appContext (a JSON string) that comes from the host is POSTed
+ *    at once to `api::panel::early_panel`
  *    (/api/panel/early), so the lookup overlaps the wasm's start. The promise of its answer's
  *    text (null when it failed) waits in `window.__orderpaneEarly` for
- *    `ui::bridge::host::take_early_lookup`, which leaves null there.
+ *    `ui::bridge::host::take_early_lookup`, which leaves null there. The host is the parent
+ *    window on the install's host origin when the page is framed (the web helpdesks); when the
+ *    page is top-level (Chatwoot's mobile app opens it in a WebView and injects the context
+ *    with `window.postMessage`), it is the page's own window on its own origin. A message from
+ *    any other window (an opener, another frame) is never the host.
  *
  * The session comes from the `<meta name="orderpane-…">` tags (ui/bridge/session.rs), read when a
  * message arrives: they come after this script in the page. Unit tests in ui/bridge/session.rs
@@ -43,10 +47,9 @@ if(w.__orderpaneInbox!==q)return;
 q.push(e);
 // Only one early lookup, and only for...
 if(w.__orderpaneEarly!==undefined||
-// ...the parent window (never the page itself, which is its own parent when not framed),...
-e.source!==w.parent||e.source===w||
-// ...on the install's host origin,...
-e.origin!==m('host-origin')||
+// ...the host: framed, the parent window on the install's host origin; top-level (the
+// mobile app's WebView), the page's own window on its own origin,...
+(w.parent!==w?e.source!==w.parent||e.origin!==m('host-origin'):e.source!==w||e.origin!==location.origin)||
 // ...with Chatwoot's appContext (a string; Lime Connect posts objects and waits for `ready`).
 typeof e.data!=='string'||e.data.indexOf('"appContext"')<0
 )return;

@@ -64,6 +64,17 @@ interface Setup {
   answer?: Answer;
 }
 
+/** The app page: the script and the session's tags, under the real page's policy in short. */
+function appPage(script: string, hostOrigin: string): string {
+  // As in the real page, the script comes before the tags it reads.
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<script nonce="${NONCE}">${script}</script>
+<meta name="orderpane-install" content="${INSTALL}">
+<meta name="orderpane-host-origin" content="${hostOrigin}">
+<meta name="orderpane-session" content="${TOKEN}">
+</head><body>app</body></html>`;
+}
+
 /** Opens the pages and returns ways to post to the app page and what it sent. */
 async function open(page: Page, script: string, setup: Setup = {}) {
   const parent = setup.parent === undefined ? HOST : setup.parent;
@@ -82,13 +93,7 @@ async function open(page: Page, script: string, setup: Setup = {}) {
           `default-src 'none'; script-src 'nonce-${NONCE}'; connect-src 'self'; ` +
           `frame-ancestors 'self' ${parent ?? ""}`,
       },
-      // As in the real page, the script comes before the tags it reads.
-      body: `<!DOCTYPE html><html><head><meta charset="utf-8">
-<script nonce="${NONCE}">${script}</script>
-<meta name="orderpane-install" content="${INSTALL}">
-<meta name="orderpane-host-origin" content="${hostOrigin}">
-<meta name="orderpane-session" content="${TOKEN}">
-</head><body>app</body></html>`,
+      body: appPage(script, hostOrigin),
     }),
   );
   await page.route(EARLY_URL, async (route) => {
@@ -240,13 +245,49 @@ for (const [variant, script] of [
       expect(posts).toEqual([]);
     });
 
-    test("starts no lookup for the page's own message when it is not framed", async ({ page }) => {
-      // The page is then its own parent, on its own origin: make that the host's, so that only
-      // the script's "not from itself" rule stands between the message and a lookup.
-      const { post, posts, earlyStarted } = await open(page, script, { parent: null, hostOrigin: APP });
+    test("takes the appContext a top-level page's own window posts (Chatwoot's mobile app)", async ({ page }) => {
+      // The mobile app opens the page top-level in a WebView and injects
+      // `window.postMessage(JSON.stringify(appContext))` into it: source is the page itself,
+      // origin its own. The install's host origin (the web helpdesk's) plays no part.
+      const { post, posts } = await open(page, script, { parent: null, hostOrigin: HOST });
       await post("self", appContext(401));
-      expect(await earlyStarted()).toBe(false);
+      await expect.poll(() => posts.length).toBe(1);
+      expect(posts[0].body).toEqual({ session: { install: INSTALL, token: TOKEN }, message: appContext(401) });
+    });
+
+    test("a top-level page ignores an appContext from its opener, even on its own origin", async ({ page, context }) => {
+      const posts: unknown[] = [];
+      await context.route(/.*/, (route) => route.abort());
+      await context.route(`${APP}/`, (route) =>
+        route.fulfill({ contentType: "text/html; charset=utf-8", body: appPage(script, HOST) }),
+      );
+      await context.route(`${APP}/opener`, (route) =>
+        route.fulfill({ contentType: "text/html", body: "<!DOCTYPE html><title>opener</title>" }),
+      );
+      await context.route(EARLY_URL, async (route) => {
+        posts.push(route.request().postData());
+        await route.fulfill({ status: 200, contentType: "application/json", body: "{}" });
+      });
+      await page.goto(`${APP}/opener`);
+      const [app] = await Promise.all([
+        context.waitForEvent("page"),
+        page.evaluate(() => {
+          (window as unknown as { app: Window | null }).app = window.open("/", "app");
+        }),
+      ]);
+      await app.waitForLoadState();
+      await app.evaluate(() => {
+        window.__seen = [];
+        window.addEventListener("message", (event) => window.__seen.push(event.data));
+      });
+      // Same origin as the page, but another window: an opener is never the host.
+      await page.evaluate((data) => (window as unknown as { app: Window }).app.postMessage(data, "*"), appContext(402));
+      await expect.poll(() => app.evaluate(() => window.__seen.length)).toBe(1);
+      expect(await app.evaluate(() => window.__orderpaneEarly !== undefined)).toBe(false);
       expect(posts).toEqual([]);
+      // The page's own window still is.
+      await app.evaluate((data) => window.postMessage(data, "*"), appContext(403));
+      await expect.poll(() => posts.length).toBe(1);
     });
 
     for (const [answer, expected] of [

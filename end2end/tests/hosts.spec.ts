@@ -1,5 +1,5 @@
 import { expect, test, type FrameLocator, type Page } from "@playwright/test";
-import { FOREIGN_SIMULATOR_URL } from "../playwright.config";
+import { FOREIGN_SIMULATOR_URL, SIMULATOR_URL } from "../playwright.config";
 import { expectCustomer, hostLog, openConversation } from "./simulator";
 
 const lime = { host: "lime" };
@@ -188,7 +188,7 @@ test("Chatwoot: messages from the host's origin but not its window, or from the 
   const frame = page.frames().find((f) => f.url().includes("install=simulator&"))!;
   await frame.evaluate((message) => window.postMessage(message, "*"), forged);
   await expect.poll(() => ignored.length).toBeGreaterThanOrEqual(2);
-  expect(ignored.some((line) => line.includes("from http://localhost:3300 (not the host's window)"))).toBe(true);
+  expect(ignored.some((line) => line.includes(`from ${new URL(SIMULATOR_URL).origin} (not the host's window)`))).toBe(true);
   expect(lookups.length).toBe(before);
   await expectCustomer(app, "Jane Doe");
 });

@@ -96,6 +96,19 @@ impl DevExtras {
         Ok(())
     }
 
+    /// The app's router with what the extras add to the app's own origin: with the simulator,
+    /// its mobile mode's WebView stand-in (`simulator::mobile`). Unchanged otherwise.
+    pub fn extend_app(&self, app: axum::Router) -> axum::Router {
+        #[cfg(feature = "dev")]
+        if self.simulator.is_some() {
+            use crate::simulator::mobile;
+            return app
+                .merge(mobile::routes())
+                .layer(axum::middleware::from_fn(mobile::with_webview));
+        }
+        app
+    }
+
     /// Starts serving the extras in the background (the simulator, when it runs).
     pub fn serve(self) -> std::io::Result<Running> {
         #[cfg(feature = "dev")]

@@ -110,6 +110,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         trusted_proxies,
     })
     .map_err(anyhow::Error::msg)?;
+    let app = extras.extend_app(app);
     let extras = extras.serve()?;
     startup::serve(app_listener, app).await?;
     extras.stop();

@@ -48,6 +48,8 @@ use crate::{demo_data, startup};
 
 /// The fake Chatwoot REST API.
 pub mod helpdesk_api;
+/// The mobile mode: the app top-level with the context injected as Chatwoot's mobile app does.
+pub mod mobile;
 
 pub use helpdesk_api::HelpdeskApi;
 

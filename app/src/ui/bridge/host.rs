@@ -42,7 +42,8 @@ impl HostBridge {
         false
     }
 
-    /// Chatwoot family: asks the host to send the context again (its fetch-info key).
+    /// Chatwoot family: asks the host to send the context again (its fetch-info key), in
+    /// the mobile app through its native bridge.
     pub fn fetch_info(&self) {
         #[cfg(feature = "hydrate")]
         if let Some(key) = self
@@ -50,7 +51,7 @@ impl HostBridge {
             .get_untracked()
             .and_then(|session| session.host.fetch_info_key())
         {
-            browser::post_to_parent(&wasm_bindgen::JsValue::from_str(key), "*");
+            browser::ask_host(key);
         }
     }
 }
@@ -125,12 +126,13 @@ mod browser {
                 return;
             };
             session.set(Some(current.clone()));
+            let host = current.host;
             let origin = current.host_origin.clone();
             for event in take_inbox() {
-                handle(&event, &origin, context, host_token);
+                handle(&event, host, &origin, context, host_token);
             }
             let live = window_event_listener(leptos::ev::message, move |event| {
-                handle(&event, &origin, context, host_token)
+                handle(&event, host, &origin, context, host_token)
             });
             on_cleanup(move || live.remove());
 
@@ -143,7 +145,7 @@ mod browser {
                 kind => {
                     if context.with_untracked(Option::is_none) {
                         if let Some(key) = kind.fetch_info_key() {
-                            post_to_parent(&JsValue::from_str(key), "*");
+                            ask_host(key);
                         }
                     }
                 }
@@ -191,26 +193,76 @@ mod browser {
         }
     }
 
-    /// Handles one message: only the parent window, on the install's host origin, speaks
-    /// for the host.
+    /// Whether the page is its own top window (Chatwoot's mobile app opens it so, in a
+    /// WebView), rather than framed by a web helpdesk.
+    fn top_level() -> bool {
+        let window = window();
+        match window.parent() {
+            Ok(Some(parent)) => js_sys::Object::is(&parent, &window),
+            _ => true,
+        }
+    }
+
+    /// Asks a Chatwoot-family host for the context again: through the mobile app's native
+    /// bridge when the page runs in its WebView (a `window.parent` post would only reach the
+    /// page itself there), else by posting the key to the parent window.
+    pub(super) fn ask_host(key: &str) {
+        let window = window();
+        let native = js_sys::Reflect::get(&window, &JsValue::from_str("ReactNativeWebView"))
+            .ok()
+            .filter(|bridge| bridge.is_object());
+        if let Some(native) = native {
+            let post = js_sys::Reflect::get(&native, &JsValue::from_str("postMessage"))
+                .ok()
+                .and_then(|post| post.dyn_into::<js_sys::Function>().ok());
+            if let Some(post) = post {
+                let _ = post.call1(&native, &JsValue::from_str(key));
+                return;
+            }
+        }
+        post_to_parent(&JsValue::from_str(key), "*");
+    }
+
+    /// Handles one message from the host, and only from the host: when the page is framed,
+    /// the parent window on the install's host origin; when it is top-level (Chatwoot's
+    /// mobile app injects the context into the page itself), a Chatwoot-family page's own
+    /// window on its own origin. Any other window (an opener, a sibling frame) is refused.
     fn handle(
         event: &MessageEvent,
+        host: HostKind,
         host_origin: &str,
         context: RwSignal<Option<HostContext>>,
         host_token: RwSignal<Option<Result<String, String>>>,
     ) {
-        let parent = window().parent().ok().flatten();
-        let from_parent = match (event.source(), parent) {
-            (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
-            _ => false,
-        };
+        let window = window();
         let origin = event.origin();
-        let refused = if !from_parent {
-            Some("not the host's window".to_owned())
-        } else if origin != host_origin {
-            Some(format!("not the host origin {host_origin}"))
+        let refused = if top_level() {
+            let own_origin = window.location().origin().unwrap_or_default();
+            let from_itself = event
+                .source()
+                .is_some_and(|source| js_sys::Object::is(&source, &window));
+            if host == HostKind::Lime {
+                Some("a Lime Connect add-on is always framed".to_owned())
+            } else if !from_itself {
+                Some("not the page's own window (the mobile app's injection)".to_owned())
+            } else if origin != own_origin {
+                Some(format!("not the page's own origin {own_origin}"))
+            } else {
+                None
+            }
         } else {
-            None
+            let parent = window.parent().ok().flatten();
+            let from_parent = match (event.source(), parent) {
+                (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
+                _ => false,
+            };
+            if !from_parent {
+                Some("not the host's window".to_owned())
+            } else if origin != host_origin {
+                Some(format!("not the host origin {host_origin}"))
+            } else {
+                None
+            }
         };
         if let Some(reason) = refused {
             debug(&format!("ignored a message from {origin} ({reason})"));
@@ -226,11 +278,16 @@ mod browser {
         });
         match raw.as_deref().map(parse_message) {
             Some(Ok(HostEvent::LimeJwt(token))) => host_token.set(Some(token)),
-            Some(Ok(event)) => context.update(|context| {
-                let mut next = context.take().unwrap_or_default();
+            Some(Ok(event)) => {
+                // Hosts send the same context again (Chatwoot's newest frame on every theme or
+                // attribute change, some forks on every re-open): an unchanged context notifies
+                // nothing, so it costs no lookup, no flicker and no audit row.
+                let mut next = context.with_untracked(|c| c.clone().unwrap_or_default());
                 event.apply_to(&mut next);
-                *context = Some(next);
-            }),
+                if context.with_untracked(|c| c.as_ref() != Some(&next)) {
+                    context.set(Some(next));
+                }
+            }
             Some(Err(reason)) => debug(&format!("ignored a host message: {reason}")),
             None => debug("ignored a host message that cannot be read as JSON"),
         }
