@@ -74,3 +74,54 @@ test("an invoice number in the conversation pins the order it bills", async ({ p
   await expectCustomer(marco, "Marco Rossi");
   await expect(marco.locator("table.mentioned tr.order")).toHaveAttribute("data-order", "1020");
 });
+
+test("what needs attention is said first, each line taking the agent to its row", async ({ page }) => {
+  // Omar ("I paid twice I think"): INV-1006 was paid by card and again by bank transfer; his
+  // card was declined for order 1007, whose invoice is overdue.
+  const omar = await openConversation(page, 102);
+  await expectCustomer(omar, "Omar Haddad");
+  const attention = omar.locator("section.attention li");
+  await expect(attention).toHaveCount(3);
+  const doubleCharge = attention.nth(0);
+  await expect(doubleCharge).toHaveAttribute("data-kind", "overcharged");
+  await expect(doubleCharge).toContainText("Charged twice: order 1006, £220.00 more than due");
+  await expect(attention.nth(1)).toHaveAttribute("data-kind", "failed-payment");
+  await expect(attention.nth(1)).toContainText("order 1007");
+  await expect(attention.nth(2)).toHaveAttribute("data-kind", "overdue-invoice");
+  await expect(attention.nth(2)).toContainText("invoice INV-1007");
+  // The double charge shows its order's row.
+  await doubleCharge.getByRole("button").click();
+  await expect(omar.locator(`${HISTORY_ROWS}[data-order="1006"]`)).toHaveAttribute("data-highlight", "");
+  // The overdue invoice opens the invoices and shows it.
+  const invoices = omar.locator("[data-section=invoices]");
+  await expect(invoices).not.toHaveAttribute("open", "");
+  await attention.nth(2).getByRole("button").click();
+  await expect(invoices).toHaveAttribute("open", "");
+  await expect(invoices.locator("[data-id=INV-1007]")).toHaveAttribute("data-highlight", "");
+  await expect(invoices.locator("[data-id=INV-1007]")).toBeInViewport();
+
+  // Marco: the tea club's renewal failed and it is past due; only the espresso club is active.
+  const marco = await openConversation(page, 109);
+  await expectCustomer(marco, "Marco Rossi");
+  const pastDue = marco.locator('section.attention li[data-kind="past-due-subscription"]');
+  await expect(pastDue).toContainText("Subscription past due: Tea club, monthly");
+  await expect(marco.locator('section.attention li[data-kind="failed-payment"]')).toContainText("a renewal");
+  await expect(marco.locator("[data-state=active-subscriptions]")).toHaveText("1 active");
+  await pastDue.getByRole("button").click();
+  await expect(marco.locator("[data-section=subscriptions]")).toHaveAttribute("open", "");
+  await expect(marco.locator("[data-section=subscriptions] summary")).toContainText("1 past due");
+
+  // Lena: the refund of her returned order has been pending for days.
+  const lena = await openConversation(page, 103);
+  await lena.locator('.candidates li[data-customer="C-1003"]').getByRole("button").click();
+  await expectCustomer(lena, "Lena Fischer");
+  await expect(lena.locator('section.attention li[data-kind="refund-pending"]')).toContainText(
+    /Refund pending for \d+ days: order 1008, €19\.90/,
+  );
+
+  // Jane: her declined card was followed by one that went through: nothing about payments.
+  const jane = await openConversation(page, 101);
+  await expectCustomer(jane, "Jane Doe");
+  await expect(jane.locator('section.attention li[data-kind="failed-payment"]')).toHaveCount(0);
+  await expect(jane.locator('section.attention li[data-kind="overcharged"]')).toHaveCount(0);
+});

@@ -22,10 +22,10 @@ test("a status change made in Postgres shows in the open panel within a second",
   await expect(order).toContainText("delivered");
   await expect(app.locator("main[data-live=open]")).toBeVisible();
   try {
-    sql("update orders set status = 'cancelled' where number = '1001'");
+    sql("update orderpane_store.orders set status = 'cancelled' where number = '1001'");
     await expect(order).toContainText("cancelled", { timeout: 1_000 });
   } finally {
-    sql("update orders set status = 'delivered' where number = '1001'");
+    sql("update orderpane_store.orders set status = 'delivered' where number = '1001'");
   }
   await expect(order).toContainText("delivered", { timeout: 1_000 });
 });
@@ -42,11 +42,11 @@ test("the pages of orders an agent opened stay open when a live change rebuilds 
   // His oldest order, on the last page, changes: the panel is rebuilt and shows it.
   const oldest = marco.locator(`${HISTORY_ROWS}[data-order="1014"]`);
   try {
-    sql("update orders set status = 'cancelled' where number = '1014'");
+    sql("update orderpane_store.orders set status = 'cancelled' where number = '1014'");
     await expect(oldest).toContainText("cancelled", { timeout: 2_000 });
     await expect(rows).toHaveCount(45);
   } finally {
-    sql("update orders set status = 'delivered' where number = '1014'");
+    sql("update orderpane_store.orders set status = 'delivered' where number = '1014'");
   }
   await expect(oldest).toContainText("delivered", { timeout: 2_000 });
   await expect(rows).toHaveCount(45);
@@ -80,7 +80,7 @@ test("while the push connection is down the panel says so, and catches up when i
   await expect(order).toContainText("delivered");
   try {
     // Changed while nothing can be pushed…
-    sql("update orders set status = 'cancelled' where number = '1003'");
+    sql("update orderpane_store.orders set status = 'cancelled' where number = '1003'");
     await page.waitForTimeout(500);
     await expect(order).toContainText("delivered");
     // …and caught up once the connection is back (EventSource retries by itself).
@@ -89,6 +89,6 @@ test("while the push connection is down the panel says so, and catches up when i
     await expect(offline).toHaveCount(0);
     await expect(order).toContainText("cancelled");
   } finally {
-    sql("update orders set status = 'delivered' where number = '1003'");
+    sql("update orderpane_store.orders set status = 'delivered' where number = '1003'");
   }
 });

@@ -199,7 +199,7 @@ async fn contacts_are_normalised_as_the_panel_reads_them(pool: PgPool) {
         "{\"reference\":\"C-1\",\"name\":\"Jane\",\"emails\":[\"  Jane.DOE@Example.COM \"],\
          \"phones\":[\"0221 1234567\", \"+49 (221) 123-4567\"]}\n",
     );
-    let summary = import_with(&pool, &[path.clone()], |o| {
+    let summary = import_with(&pool, std::slice::from_ref(&path), |o| {
         o.entity = Some(Entity::Customers);
         o.phone_region = Some("DE".into());
     })
@@ -245,7 +245,7 @@ async fn a_float_amount_is_refused_with_its_line_number(pool: PgPool) {
          {\"type\":\"order\",\"number\":\"1\",\"customer\":\"C-1\",\"status\":\"pending\",\
          \"currency\":\"EUR\",\"total\":12.34,\"placed_at\":\"2024-05-01T10:00:00Z\"}\n",
     );
-    let error = import_with(&pool, &[path.clone()], |_| {})
+    let error = import_with(&pool, std::slice::from_ref(&path), |_| {})
         .await
         .expect_err("float refused");
     let ImportError::Rejected(summary) = &error else {

@@ -107,7 +107,7 @@ pub async fn import_files(
     let store_id = store_id(&mut tx, schema, options.store.as_deref()).await?;
     merge::prepare(&mut tx).await?;
 
-    let total = options.inputs.iter().map(Input::len).sum::<Option<u64>>();
+    let total = options.inputs.iter().map(Input::size).sum::<Option<u64>>();
     let progress = progress::Progress::new(options.progress, total);
     let (sender, mut receiver) = tokio::sync::mpsc::channel(CHANNEL_BATCHES);
     let reader = {
@@ -279,9 +279,7 @@ fn combine(read: Summary, written: Summary, names: &[String]) -> Summary {
     summary.bad_lines += written.bad_lines;
     summary.errors.extend(written.errors);
     let file_no = |name: &str| names.iter().position(|n| n == name);
-    summary
-        .errors
-        .sort_by(|a, b| (file_no(&a.file), a.line).cmp(&(file_no(&b.file), b.line)));
+    summary.errors.sort_by_key(|e| (file_no(&e.file), e.line));
     summary.errors.truncate(summary::MAX_REPORTED_ERRORS);
     summary
 }

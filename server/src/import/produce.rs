@@ -54,7 +54,7 @@ pub fn produce(
             }
             records += 1;
             last_offset = read.offset;
-            if records % 512 == 0 {
+            if records.is_multiple_of(512) {
                 progress.set(done_bytes + read.offset, records);
             }
             let context = LineContext {
@@ -68,7 +68,7 @@ pub fn produce(
             input: name.clone(),
             source,
         })?;
-        done_bytes += input.len().unwrap_or(last_offset);
+        done_bytes += input.size().unwrap_or(last_offset);
         progress.set(done_bytes, records);
     }
     producer.flush_all();

@@ -40,7 +40,7 @@ impl Input {
     }
 
     /// Its size in bytes when known (for the progress bar).
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match self {
             Input::Stdin => None,
             Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
