@@ -120,8 +120,18 @@ test("what needs attention is said first, each line taking the agent to its row"
   );
 
   // Jane: her declined card was followed by one that went through: nothing about payments.
+  // The demo store's dates are fixed (its "today" is 2026-11-20), so by now her order 1005,
+  // paid on 2026-11-18, waits to be shipped, and 1004's parcel, shipped on 2026-11-06, is
+  // still on its way.
   const jane = await openConversation(page, 101);
   await expectCustomer(jane, "Jane Doe");
+  await expect(jane.locator('section.attention li[data-kind="not-shipped"]')).toContainText(
+    /Paid but not shipped after \d+ days: order 1005/,
+  );
+  const transit = jane.locator('section.attention li[data-kind="long-in-transit"]');
+  await expect(transit).toContainText(/In transit for \d+ days: order 1004 \(DHL\)/);
+  await transit.getByRole("button").click();
+  await expect(jane.locator(`${HISTORY_ROWS}[data-order="1004"]`)).toBeInViewport();
   await expect(jane.locator('section.attention li[data-kind="failed-payment"]')).toHaveCount(0);
   await expect(jane.locator('section.attention li[data-kind="overcharged"]')).toHaveCount(0);
 });

@@ -102,7 +102,7 @@ async fn main() -> anyhow::Result<()> {
     let target = cluster
         .clone()
         .database(&args.database)
-        .options([("search_path", "orderpane_store, orderpane")]);
+        .options([("search_path", "orderpane_store,orderpane")]);
     let orders = args.customers * ORDERS_PER_CUSTOMER;
     let marker = marker(args.customers, orders);
 
