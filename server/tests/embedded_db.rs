@@ -3,9 +3,9 @@
 //! These tests run real Postgres programs (as the `postgres` user when run as root, also for
 //! a clone in a folder that user cannot enter, as root's home is).
 
+mod common;
+
 use std::{
-    io::{Read, Write},
-    net::TcpStream,
     path::{Path, PathBuf},
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -108,24 +108,6 @@ async fn a_detached_cluster_is_reused_and_stopped_by_stop_detached() {
     assert!(!alive(pid));
 }
 
-/// A free loopback port (a small race with other processes is acceptable in tests).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-fn http_status(port: u16, path: &str) -> Option<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    response.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// The server on `port` with its embedded cluster in `dir`, started from `cwd`.
 fn spawn_server(dir: &Path, port: u16, cwd: &Path, log: Stdio) -> std::process::Child {
     // One install, so that the server starts with or without the `dev` feature: a production
@@ -156,7 +138,7 @@ fn spawn_server(dir: &Path, port: u16, cwd: &Path, log: Stdio) -> std::process::
 #[test]
 fn the_server_without_database_url_runs_its_own_and_it_dies_with_the_server_even_on_sigkill() {
     let dir = fresh_dir("edb-server-kill");
-    let port = free_port();
+    let port = common::free_port();
     let mut server = spawn_server(
         &dir,
         port,
@@ -164,8 +146,9 @@ fn the_server_without_database_url_runs_its_own_and_it_dies_with_the_server_even
         Stdio::null(),
     );
     assert!(
-        wait_until(Duration::from_secs(60), || http_status(port, "/readyz")
-            == Some(200)),
+        wait_until(Duration::from_secs(60), || common::http_status(
+            port, "/readyz"
+        ) == Some(200)),
         "the server became ready on its embedded database"
     );
     let pid = postmaster_pid(&dir).expect("postgres running");
@@ -184,7 +167,7 @@ fn the_server_without_database_url_runs_its_own_and_it_dies_with_the_server_even
         Path::new(env!("CARGO_MANIFEST_DIR")),
         Stdio::null(),
     );
-    assert!(wait_until(Duration::from_secs(60), || http_status(
+    assert!(wait_until(Duration::from_secs(60), || common::http_status(
         port, "/readyz"
     ) == Some(200)));
     let pid = postmaster_pid(&dir).expect("postgres running again");
@@ -337,13 +320,13 @@ fn as_root_make_run_in_a_clone_the_postgres_user_cannot_enter_serves_and_stops_i
     }
     let checkout = checkout_in_a_closed_home("edb-closed-home-serve");
     let dir = checkout.join(".orderpane");
-    let port = free_port();
+    let port = common::free_port();
     let log_path = checkout.with_file_name("server.log");
     let log = std::fs::File::create(&log_path).expect("log file");
     // `make run`: the server from inside the clone, with the default relative data folder.
     let mut server = spawn_server(Path::new(".orderpane"), port, &checkout, log.into());
     let ready = wait_until(Duration::from_secs(60), || {
-        http_status(port, "/readyz") == Some(200)
+        common::http_status(port, "/readyz") == Some(200)
     });
     if !ready {
         let _ = server.kill();

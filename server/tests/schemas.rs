@@ -6,8 +6,7 @@ mod common;
 
 use std::{
     collections::BTreeSet,
-    io::{Read, Write},
-    net::TcpStream,
+    io::Read,
     path::PathBuf,
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -103,23 +102,6 @@ fn test_database(pool: &PgPool) -> String {
         .to_string()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-fn http_status(port: u16, path: &str) -> Option<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    response.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// The real server binary on the test database, with one install and the given settings.
 fn server(database: &str, name: &str, settings: &[(&str, &str)]) -> (Command, u16) {
     let installs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.installs.toml"));
@@ -129,7 +111,7 @@ fn server(database: &str, name: &str, settings: &[(&str, &str)]) -> (Command, u1
          host_origin = \"https://helpdesk.example\"\nsecret = \"test-install-key-0123456789\"\n",
     )
     .expect("installs file");
-    let port = free_port();
+    let port = common::free_port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .env("DATABASE_URL", database_url(database))
@@ -165,7 +147,7 @@ async fn orderpane_starts_on_a_shops_database_and_leaves_its_tables_alone(pool: 
         .spawn()
         .expect("server starts");
     let deadline = Instant::now() + Duration::from_secs(60);
-    while http_status(port, "/readyz") != Some(200) {
+    while common::http_status(port, "/readyz") != Some(200) {
         if Instant::now() > deadline || running.try_wait().expect("status").is_some() {
             let _ = running.kill();
             let mut log = String::new();

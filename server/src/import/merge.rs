@@ -32,9 +32,20 @@ struct Stage {
     /// Columns after `file_no int, line_no bigint`, in the order rows.rs writes them.
     columns: &'static str,
     /// The merge: `{store}` is the store schema, `$1` the store's id. It returns inserted,
-    /// updated, and the unresolved rows' file numbers, line numbers and reasons as arrays.
+    /// updated, and the unresolved rows' file numbers, line numbers and reasons as arrays
+    /// (those that resolve references end with `{report}`: [`REPORT`] over their `written`
+    /// and `missing`).
     merge: &'static str,
 }
+
+/// The end of a merge that resolves references: what its `written` step inserted and
+/// updated, and the rows of its `missing` step, in file and line order.
+const REPORT: &str = "select (select count(*) filter (where inserted) from written),
+       (select count(*) filter (where not inserted) from written),
+       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
+       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
+       coalesce(array_agg(reason order by file_no, line_no), '{}')
+from missing";
 
 fn stage(entity: Entity) -> Stage {
     match entity {
@@ -112,12 +123,7 @@ with staged as materialized (
                   number, customer_ref) as reason
     from staged where customer_id is null
 )
-select (select count(*) filter (where inserted) from written),
-       (select count(*) filter (where not inserted) from written),
-       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(reason order by file_no, line_no), '{}')
-from missing"#,
+{report}"#,
         },
         Entity::OrderItems => Stage {
             table: "import_order_items",
@@ -158,12 +164,7 @@ with staged as materialized (
     from staged
     where order_id is null or (currency is not null and currency <> order_currency)
 )
-select (select count(*) filter (where inserted) from written),
-       (select count(*) filter (where not inserted) from written),
-       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(reason order by file_no, line_no), '{}')
-from missing"#,
+{report}"#,
         },
         Entity::Shipments => Stage {
             table: "import_shipments",
@@ -198,12 +199,7 @@ with staged as materialized (
                   external_id, order_number) as reason
     from staged where order_id is null
 )
-select (select count(*) filter (where inserted) from written),
-       (select count(*) filter (where not inserted) from written),
-       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(reason order by file_no, line_no), '{}')
-from missing"#,
+{report}"#,
         },
         Entity::Invoices => Stage {
             table: "import_invoices",
@@ -248,12 +244,7 @@ with staged as materialized (
     from staged
     where customer_id is null or (order_number is not null and order_id is null)
 )
-select (select count(*) filter (where inserted) from written),
-       (select count(*) filter (where not inserted) from written),
-       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(reason order by file_no, line_no), '{}')
-from missing"#,
+{report}"#,
         },
         Entity::Payments => Stage {
             table: "import_payments",
@@ -308,12 +299,7 @@ with staged as materialized (
     where customer_id is null or (order_number is not null and order_id is null)
        or (invoice_number is not null and invoice_id is null)
 )
-select (select count(*) filter (where inserted) from written),
-       (select count(*) filter (where not inserted) from written),
-       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(reason order by file_no, line_no), '{}')
-from missing"#,
+{report}"#,
         },
         Entity::Refunds => Stage {
             table: "import_refunds",
@@ -364,12 +350,7 @@ with staged as materialized (
     where customer_id is null or (order_number is not null and order_id is null)
        or (payment_ref is not null and payment_id is null)
 )
-select (select count(*) filter (where inserted) from written),
-       (select count(*) filter (where not inserted) from written),
-       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(reason order by file_no, line_no), '{}')
-from missing"#,
+{report}"#,
         },
         Entity::Subscriptions => Stage {
             table: "import_subscriptions",
@@ -410,12 +391,7 @@ with staged as materialized (
                   external_id, customer_ref) as reason
     from staged where customer_id is null
 )
-select (select count(*) filter (where inserted) from written),
-       (select count(*) filter (where not inserted) from written),
-       coalesce(array_agg(file_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(line_no order by file_no, line_no), '{}'),
-       coalesce(array_agg(reason order by file_no, line_no), '{}')
-from missing"#,
+{report}"#,
         },
     }
 }
@@ -454,7 +430,7 @@ pub async fn apply(
     copy.send(rows.as_bytes()).await?;
     copy.finish().await?;
     let (inserted, updated, files, lines, reasons): (i64, i64, Vec<i32>, Vec<i64>, Vec<String>) =
-        sqlx::query_as(&schema.sql(stage.merge))
+        sqlx::query_as(&schema.sql(&stage.merge.replace("{report}", REPORT)))
             // Planned anew every time: a cached generic plan would be the one made when the
             // store's tables were nearly empty (a scan of the table for every staged row),
             // which gets slower with every batch. Planning costs a millisecond.
