@@ -259,3 +259,29 @@ pub fn http_status(port: u16, path: &str) -> Option<u16> {
     stream.read_to_string(&mut response).ok()?;
     response.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// `DATABASE_URL` with its database replaced by `database` (the tests' databases live on
+/// the cluster `DATABASE_URL` names).
+pub fn database_url_of(database: &str) -> String {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL names the test cluster");
+    let (base, query) = url.split_once('?').unwrap_or((&url, ""));
+    let authority_end = base
+        .find("://")
+        .map(|scheme| scheme + 3)
+        .and_then(|start| base[start..].find('/').map(|slash| start + slash))
+        .unwrap_or(base.len());
+    let mut url = format!("{}/{database}", &base[..authority_end]);
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
+/// The name of the test database `pool` connects to.
+pub fn test_database(pool: &PgPool) -> String {
+    pool.connect_options()
+        .get_database()
+        .expect("the test database has a name")
+        .to_string()
+}

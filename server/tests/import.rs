@@ -439,16 +439,9 @@ async fn ten_thousand_lines_import_quickly(pool: PgPool) {
     assert!(took < Duration::from_secs(20), "took {took:?}");
 }
 
-/// The test database's URL, for the binary.
+/// The test database's URL, for the binary (over TCP or a Unix socket, as `DATABASE_URL`).
 fn database_url(pool: &PgPool) -> String {
-    let options = pool.connect_options();
-    format!(
-        "postgres://{}@{}:{}/{}",
-        options.get_username(),
-        options.get_host(),
-        options.get_port(),
-        options.get_database().expect("a database")
-    )
+    common::database_url_of(&common::test_database(pool))
 }
 
 #[sqlx::test(migrations = false)]

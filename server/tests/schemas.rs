@@ -54,9 +54,12 @@ async fn outside_orderpane(pool: &PgPool) -> String {
               where n.nspname not in ('orderpane', 'orderpane_store', 'information_schema')
                 and n.nspname not like 'pg\\_%'
              union all
-             select format('trigger %s on %s', t.tgname, t.tgrelid::regclass)
-               from pg_trigger t where not t.tgisinternal
-                and t.tgrelid::regclass::text not like 'orderpane%'
+             select format('trigger %s on %s.%s', t.tgname, n.nspname, c.relname)
+               from pg_trigger t
+               join pg_class c on c.oid = t.tgrelid
+               join pg_namespace n on n.oid = c.relnamespace
+              where not t.tgisinternal
+                and n.nspname not in ('orderpane', 'orderpane_store')
              union all
              select format('schema %s', nspname) from pg_namespace
          ) lines",
@@ -77,31 +80,6 @@ async fn outside_orderpane(pool: &PgPool) -> String {
     catalog + &rows
 }
 
-/// `DATABASE_URL` with its database replaced by `database` (the tests' databases live on
-/// the cluster `DATABASE_URL` names).
-fn database_url(database: &str) -> String {
-    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL names the test cluster");
-    let (base, query) = url.split_once('?').unwrap_or((&url, ""));
-    let authority_end = base
-        .find("://")
-        .map(|scheme| scheme + 3)
-        .and_then(|start| base[start..].find('/').map(|slash| start + slash))
-        .unwrap_or(base.len());
-    let mut url = format!("{}/{database}", &base[..authority_end]);
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(query);
-    }
-    url
-}
-
-fn test_database(pool: &PgPool) -> String {
-    pool.connect_options()
-        .get_database()
-        .expect("the test database has a name")
-        .to_string()
-}
-
 /// The real server binary on the test database, with one install and the given settings.
 fn server(database: &str, name: &str, settings: &[(&str, &str)]) -> (Command, u16) {
     let installs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.installs.toml"));
@@ -114,7 +92,7 @@ fn server(database: &str, name: &str, settings: &[(&str, &str)]) -> (Command, u1
     let port = common::free_port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
-        .env("DATABASE_URL", database_url(database))
+        .env("DATABASE_URL", common::database_url_of(database))
         .env("ORDERPANE_INSTALLS", &installs)
         .env("ORDERPANE_SIMULATOR_ADDR", "off")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -137,7 +115,7 @@ async fn orderpane_starts_on_a_shops_database_and_leaves_its_tables_alone(pool: 
     // The real server, as an admin would start it on the shop's database, with the demo
     // store loaded into the managed store (which is what fills its tables).
     let (mut command, port) = server(
-        &test_database(&pool),
+        &common::test_database(&pool),
         "untouched",
         &[("ORDERPANE_DEMO_DATA", "true")],
     );
@@ -330,7 +308,7 @@ async fn a_mapped_store_without_the_contract_stops_the_server_at_start(pool: PgP
     .await
     .expect("a partial mapping");
     let (mut command, _port) = server(
-        &test_database(&pool),
+        &common::test_database(&pool),
         "mapped-broken",
         &[("ORDERPANE_STORE_MODE", "mapped")],
     );

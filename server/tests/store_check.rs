@@ -274,19 +274,13 @@ async fn a_table_without_its_notify_trigger_is_reported(pool: PgPool) {
 }
 
 /// The URL of the test's own database (the server's DATABASE_URL with its name).
-async fn database_url(pool: &PgPool) -> String {
-    let name: String = sqlx::query_scalar("select current_database()::text")
-        .fetch_one(pool)
-        .await
-        .expect("database name");
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let (server, _) = base.rsplit_once('/').expect("a database in DATABASE_URL");
-    format!("{server}/{name}")
+fn database_url(pool: &PgPool) -> String {
+    common::database_url_of(&common::test_database(pool))
 }
 
 /// Runs `server store check` on the test's database as a mapped store.
 async fn store_check(pool: &PgPool) -> (bool, String) {
-    let url = database_url(pool).await;
+    let url = database_url(pool);
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["store", "check"])
         .env("DATABASE_URL", url)
