@@ -55,7 +55,8 @@ struct Args {
 /// customer shown `orders_page` (the first page: 20 orders and one to see whether more
 /// follow) with its `order_items`, `order_shipments` and `billing::order_money` (payments,
 /// also through invoices, and refunds), and from app/src/queries/billing.rs `summary` and
-/// `billing` (20 of each list, with their counts, as one JSON statement). The absent keys (external id, phone) and the
+/// `billing` (20 of each list, with their counts and the attention list with the default
+/// thresholds, as one JSON statement). The absent keys (external id, phone) and the
 /// absent page cursor are nulls, as the server binds them; the contact's link is looked up
 /// for install `bench` and the contact id panel_load sends (the customer's number).
 ///
@@ -105,7 +106,7 @@ select 'open', currency, null, sum(amount_due_minor - amount_paid_minor)::bigint
 union all
 select 'subscriptions', null, null, count(*), null
   from subscriptions
- where customer_id = :m_id and status in ('trialing', 'active', 'past_due')
+ where customer_id = :m_id and status in ('trialing', 'active')
 union all
 select 'month', currency, to_char(placed_at at time zone 'UTC', 'YYYY-MM'),
        sum(total_minor)::bigint, null
@@ -214,7 +215,104 @@ select
     'failed_payments', (select count(*) from payments
                          where customer_id = :m_id and status = 'failed'),
     'refunds', (select count(*) from refunds where customer_id = :m_id),
-    'subscriptions', (select count(*) from subscriptions where customer_id = :m_id)) as totals;
+    'subscriptions', (select count(*) from subscriptions where customer_id = :m_id)) as totals,
+      -- What needs attention, most pressing first: each branch reads this customer's rows
+      -- by their customer index, and the rows of their orders by order id.
+      (select coalesce(json_agg(a order by a.rank, a.since desc), '[]') from (
+        -- A double charge: an order paid more than its total, net of refunds (payments that name
+        -- only one of its invoices count, as for its payment state)...
+        (select 1 as rank, 'overcharged' as kind, o.number as order_number,
+                null::text as invoice_number, null::text as plan, null::text as carrier,
+                json_build_object('minor', paid.minor - coalesce(back.minor, 0) - o.total_minor,
+                                  'currency', o.currency) as amount,
+                null::bigint as days, paid.payments, o.placed_at as since
+           from orders o
+           cross join lateral (
+                 select coalesce(sum(x.amount_minor), 0)::bigint as minor, count(*) as payments
+                   from (select amount_minor from payments
+                          where order_id = o.id and status = 'succeeded'
+                         union all
+                         select p.amount_minor from invoices i
+                           join payments p on p.invoice_id = i.id and p.order_id is null
+                          where i.order_id = o.id and p.status = 'succeeded') x) paid
+           left join lateral (
+                 select sum(amount_minor)::bigint as minor from refunds
+                  where order_id = o.id and status = 'succeeded') back on true
+          where o.customer_id = :m_id and o.total_minor > 0
+            and paid.minor - coalesce(back.minor, 0) > o.total_minor)
+        union all
+        -- ...or an invoice of no order paid more than was due.
+        (select 1, 'overcharged', null, i.number, null, null,
+                json_build_object('minor', paid.minor - i.amount_due_minor, 'currency', i.currency),
+                null, paid.payments, i.issued_at
+           from invoices i
+           cross join lateral (
+                 select coalesce(sum(amount_minor), 0)::bigint as minor, count(*) as payments
+                   from payments
+                where invoice_id = i.id and order_id is null and status = 'succeeded') paid
+          where i.customer_id = :m_id and i.order_id is null and i.amount_due_minor > 0
+            and paid.minor > i.amount_due_minor)
+        union all
+        -- A failed payment not recovered since: no later successful payment for the same order or
+        -- invoice; for one of neither (a renewal), none of the same amount. The latest per target.
+        (select distinct on (f.order_id, f.invoice_id, f.target)
+                2, 'failed_payment', o.number, i.number, null, null,
+                json_build_object('minor', f.amount_minor, 'currency', f.currency), null, null,
+                f.attempted_at
+           from (select p.*, case when p.order_id is null and p.invoice_id is null
+                                  then p.currency || p.amount_minor end as target
+                   from payments p where p.customer_id = :m_id and p.status = 'failed') f
+           left join orders o on o.id = f.order_id
+           left join invoices i on i.id = f.invoice_id
+          where not exists (
+                 select 1 from payments s
+                  where s.customer_id = :m_id and s.status = 'succeeded' and s.attempted_at > f.attempted_at
+                    and (s.order_id = f.order_id or s.invoice_id = f.invoice_id
+                         or (f.target is not null and s.order_id is null and s.invoice_id is null
+                             and s.currency = f.currency and s.amount_minor = f.amount_minor)))
+          order by f.order_id, f.invoice_id, f.target, f.attempted_at desc)
+        union all
+        (select 3, 'past_due_subscription', null, null, s.plan, null,
+                json_build_object('minor', s.amount_minor, 'currency', s.currency), null, null,
+                s.started_at
+           from subscriptions s where s.customer_id = :m_id and s.status = 'past_due')
+        union all
+        (select 4, 'overdue_invoice', o.number, i.number, null, null,
+                json_build_object('minor', greatest(i.amount_due_minor - i.amount_paid_minor, 0),
+                                  'currency', i.currency),
+                extract(day from now() - i.due_at)::bigint, null, i.due_at
+           from invoices i left join orders o on o.id = i.order_id
+          where i.customer_id = :m_id and i.status = 'open' and i.due_at < now())
+        union all
+        (select 5, 'refund_pending', o.number, null, null, null,
+                json_build_object('minor', r.amount_minor, 'currency', r.currency),
+                extract(day from now() - r.refunded_at)::bigint, null, r.refunded_at
+           from refunds r left join orders o on o.id = r.order_id
+          where r.customer_id = :m_id and r.status = 'pending'
+            and r.refunded_at < now() - make_interval(days => 3))
+        union all
+        -- Paid in full, going somewhere, and still not shipped.
+        (select 6, 'not_shipped', o.number, null, null, null, null,
+                extract(day from now() - o.placed_at)::bigint, null, o.placed_at
+           from orders o
+          where o.customer_id = :m_id and o.status in ('pending', 'processing')
+            and o.shipping_address is not null and o.total_minor > 0
+            and o.placed_at < now() - make_interval(days => 2)
+            and not exists (select 1 from shipments s where s.order_id = o.id)
+            and (select coalesce(sum(x.amount_minor), 0)
+                   from (select amount_minor from payments
+                          where order_id = o.id and status = 'succeeded'
+                         union all
+                         select p.amount_minor from invoices i
+                           join payments p on p.invoice_id = i.id and p.order_id is null
+                          where i.order_id = o.id and p.status = 'succeeded') x) >= o.total_minor)
+        union all
+        (select 7, 'long_in_transit', o.number, null, null, s.carrier, null,
+                extract(day from now() - s.shipped_at)::bigint, null, s.shipped_at
+           from orders o join shipments s on s.order_id = o.id
+          where o.customer_id = :m_id and o.status not in ('cancelled', 'refunded', 'delivered')
+            and s.delivered_at is null and s.shipped_at < now() - make_interval(days => 7))
+      ) a) as attention;
 \endif
 "#;
 
