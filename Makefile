@@ -10,11 +10,11 @@ export LEPTOS_OUTPUT_NAME := orderpane
 # `cargo run`s below ask for the same, so that they reuse that build instead of redoing it.
 DEV := --features dev
 
-.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench bench-import bench-mapped
+.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench bench-navigation bench-import bench-mapped
 
 ## Build the release site and serve it: embedded database, demo store, host simulator.
 run: tools
-	cargo leptos serve --release
+	cargo leptos serve --release --precompress
 
 ## Every test: formatting, lints, sqlx data, unit, database, HTTP and browser tests.
 test: tools
@@ -51,6 +51,10 @@ bench-live: tools
 ## Measure the panel lookup on a large store (seeded once): HTTP and SQL load, browser timing, asset sizes (prints figures; not a test).
 bench: tools
 	scripts/bench.sh
+
+## Time the first order row, cold and warm, for Orderpane and a plain server-rendered reference page, with the bytes each transfers (prints figures; not a test).
+bench-navigation: tools
+	scripts/bench-navigation.sh
 
 ## Measure `server import` of 2,000,000 orders with items against COPY of the same rows (prints figures; not a test).
 bench-import: tools

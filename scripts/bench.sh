@@ -6,7 +6,8 @@
 #  2. starts the release server on each and measures POST /api/panel at 1, 16 and 64
 #     concurrent clients (16 only on the small store);
 #  3. runs the same reads straight against Postgres with pgbench, as the reference;
-#  4. times the panel's navigation in headless Chromium against the demo store;
+#  4. times the panel's navigation in headless Chromium against the demo store, beside a
+#     plain server-rendered reference page (bench/src/bin/reference_panel.rs);
 #  5. prints it all with the site's asset sizes, and writes target/bench/bench.json.
 # Knobs: BENCH_CUSTOMERS (large store, default 200000), BENCH_SECONDS (per level, default 10),
 # BENCH_NAV_RUNS (browser runs of each kind, default 7).
@@ -23,8 +24,6 @@ bin=$out/bin
 db=target/bench-db
 build=${CARGO_TARGET_DIR:-target}/release
 app_port=3410
-demo_port=3420
-simulator_port=3430
 
 step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 wait_ready() {
@@ -43,17 +42,10 @@ cargo leptos build --release --precompress
 mkdir -p "$bin"
 # Copied at once: a target folder shared with other checkouts may be rebuilt meanwhile.
 cp "$build/server" "$bin/"
-cargo build --release -p bench --bin seed_store --bin panel_load --bin sql_reference --bin bench_report
-cp "$build"/{seed_store,panel_load,sql_reference,bench_report} "$bin/"
-# The server links the assets named in hash.txt beside it. cargo-leptos writes that file into
-# the target folder, where another checkout's build may overwrite it; this checkout's own
-# site folder says the same, so write it from there.
-: >"$bin/hash.txt"
-for kind in js wasm css; do
-  newest=$(ls -t target/site/pkg/orderpane.*."$kind" | head -n 1)
-  hash=${newest#target/site/pkg/orderpane.}
-  echo "$kind: ${hash%."$kind"}" >>"$bin/hash.txt"
-done
+cargo build --release -p bench --bin seed_store --bin panel_load --bin sql_reference --bin bench_report \
+  --bin reference_panel
+cp "$build"/{seed_store,panel_load,sql_reference,bench_report,reference_panel} "$bin/"
+scripts/write-hash-file.sh "$bin/hash.txt"
 rm -f "$out"/{seed_large,seed_small,panel_large,panel_small,sql_large,sql_small,navigation}.json
 : >"$out/server.log"
 
@@ -121,16 +113,8 @@ step "SQL reference (pgbench)"
   --concurrency 16 --seconds "$seconds" --watch-pid "$postmaster" --work-dir "$out/pgbench" \
   --json "$out/sql_small.json"
 
-step "navigation timing in headless Chromium (demo store)"
-rm -rf "$out/demo-db"
-LEPTOS_SITE_ADDR="127.0.0.1:$demo_port" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-  ORDERPANE_DATA_DIR="$out/demo-db" ORDERPANE_SIMULATOR_ADDR="127.0.0.1:$simulator_port" \
-  RUST_LOG=warn "$bin/server" 2>>"$out/server.log" &
-server=$!
-wait_ready "$demo_port"
-node end2end/bench/navigation.mjs --simulator "http://localhost:$simulator_port/" \
-  --runs "$nav_runs" --json "$out/navigation.json"
-stop_server
+step "navigation timing in headless Chromium (demo store), beside the reference page"
+BENCH_NAV_BUILT=1 BENCH_NAV_RUNS="$nav_runs" scripts/bench-navigation.sh
 
 "$bin/bench_report" --dir "$out" --pkg target/site/pkg --commit "$(git rev-parse --short HEAD)" \
   --json "$out/bench.json"

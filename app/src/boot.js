@@ -14,6 +14,12 @@
  *    page is top-level (Chatwoot's mobile app opens it in a WebView and injects the context
  *    with `window.postMessage`), it is the page's own window on its own origin. A message from
  *    any other window (an opener, another frame) is never the host.
+ * 3. The answer carries the panel rendered as HTML by the server: the script shows it in
+ *    `#op-early` at once, and marks `<html data-early>` (the stylesheet then hides the waiting
+ *    state), so the agent reads the panel before the wasm has started. It shows nothing once
+ *    the page has shown its own panel, and takes the panel down if the host posts a different
+ *    context first. The wasm renders its own panel and removes this one. Then it calls
+ *    `window.__orderpaneGo` (ui/wasm_start.rs), which starts the wasm if it has not started.
  *
  * The session comes from the `<meta name="orderpane-…">` tags (ui/bridge/session.rs), read when a
  * message arrives: they come after this script in the page. Unit tests in ui/bridge/session.rs
@@ -41,30 +47,62 @@ function m(n){
 var e=d.querySelector('meta[name="orderpane-'+n+'"]');
 return e?e.content:''
 }
+// The host's appContext the early lookup was made for, and whether another came since.
+var asked,stale;
+// Shows the server-rendered panel of the early lookup's answer, unless the page has shown
+// its own already (the wasm sets __orderpaneEarlyDone, ui/bridge/host.rs drop_early_view) or
+// another context came first (an agent must never see one contact's panel under another's).
+// The wasm, once it has rendered the same panel itself, takes its place.
+function show(t){
+var a,v=d.getElementById('op-early');
+if(!t||!v||stale||w.__orderpaneEarlyDone)return;
+try{a=JSON.parse(t)}catch(x){return}
+if(typeof a.html!=='string'||!a.html)return;
+v.innerHTML=a.html;
+d.documentElement.setAttribute('data-early','')
+}
+// Takes the early panel down when the host says something else before the wasm is up.
+function hide(){
+var v=d.getElementById('op-early');
+stale=true;
+if(v)v.innerHTML='';
+d.documentElement.removeAttribute('data-early')
+}
 w.addEventListener('message',function(e){
 // Once the wasm has taken the inbox, it handles messages itself: the script is done.
 if(w.__orderpaneInbox!==q)return;
 q.push(e);
-// Only one early lookup, and only for...
-if(w.__orderpaneEarly!==undefined||
-// ...the host: framed, the parent window on the install's host origin; top-level (the
+// Only the host: framed, the parent window on the install's host origin; top-level (the
 // mobile app's WebView), the page's own window on its own origin,...
-(w.parent!==w?e.source!==w.parent||e.origin!==m('host-origin'):e.source!==w||e.origin!==location.origin)||
+if((w.parent!==w?e.source!==w.parent||e.origin!==m('host-origin'):e.source!==w||e.origin!==location.origin)||
 // ...with Chatwoot's appContext (a string; Lime Connect posts objects and waits for `ready`).
 typeof e.data!=='string'||e.data.indexOf('"appContext"')<0
 )return;
-// The body api::early_panel reads: the page's session and the message as it came.
+// Only one early lookup; a different context after it makes its panel stale.
+if(w.__orderpaneEarly!==undefined){
+if(e.data!==asked)hide();
+return
+}
+asked=e.data;
+// The body api::early_panel reads: the page's session, the message as it came, and the
+// browser's language (the panel's HTML is rendered in its locale, as the wasm would).
 w.__orderpaneEarly=fetch('/api/panel/early',{
 method:'POST',
 headers:{'content-type':'application/json'},
 body:JSON.stringify({
 session:{install:m('install'),token:m('session')},
-message:e.data
+message:e.data,
+language:navigator.language||null
 })
 }).then(function(r){
 return r.ok?r.text():null
 },function(){
 return null
+});
+// The wasm's start (ui/wasm_start.rs) waits for this panel to be on screen, so that its
+// compiling does not hold the panel up.
+w.__orderpaneEarly.then(show).then(function(){
+if(w.__orderpaneGo)w.__orderpaneGo()
 })
 })
 })(window,document)

@@ -58,7 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script nonce=leptos::nonce::use_nonce() inner_html=INBOX_SCRIPT></script>
                 <ui::bridge::session::SessionMeta />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                <ui::wasm_start::WasmStart options=options.clone() />
                 <HashedStylesheet options id="leptos" />
                 <link rel="icon" type="image/svg+xml" href="/icon.svg" />
                 <MetaTags />

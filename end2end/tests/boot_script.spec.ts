@@ -14,6 +14,12 @@ declare global {
   interface Window {
     __orderpaneInbox: MessageEvent[] | null;
     __orderpaneEarly?: Promise<string | null> | null;
+    /** Set by the page once it shows its own panel (the early one must then stay away). */
+    __orderpaneEarlyDone?: boolean;
+    /** The wasm's start, which the script calls once the early panel is shown. */
+    __orderpaneGo?: () => void;
+    /** How often the test's stand-in for __orderpaneGo was called (-1: before the panel showed). */
+    __went?: number;
     /** What the test's own listener saw (it runs after the script's). */
     __seen: unknown[];
     __kept?: unknown;
@@ -62,6 +68,8 @@ interface Setup {
   /** The install's host origin, in the app page's <meta name="orderpane-host-origin">. */
   hostOrigin?: string;
   answer?: Answer;
+  /** Holds the early lookup's answer back until the returned `release` is called. */
+  hold?: boolean;
 }
 
 /** The app page: the script and the session's tags, under the real page's policy in short. */
@@ -72,7 +80,7 @@ function appPage(script: string, hostOrigin: string): string {
 <meta name="orderpane-install" content="${INSTALL}">
 <meta name="orderpane-host-origin" content="${hostOrigin}">
 <meta name="orderpane-session" content="${TOKEN}">
-</head><body>app</body></html>`;
+</head><body><p data-state="waiting">app</p><div id="op-early"></div></body></html>`;
 }
 
 /** Opens the pages and returns ways to post to the app page and what it sent. */
@@ -81,6 +89,8 @@ async function open(page: Page, script: string, setup: Setup = {}) {
   const hostOrigin = setup.hostOrigin ?? HOST;
   const answer = setup.answer ?? { status: 200, body: '{"panel":"answer"}' };
   const posts: { method: string; contentType?: string; body: unknown }[] = [];
+  let release = () => {};
+  const held = setup.hold ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
 
   // Nothing reaches the network; the routes below (registered later, tried first) serve all.
   await page.route(/.*/, (route) => route.abort());
@@ -103,6 +113,7 @@ async function open(page: Page, script: string, setup: Setup = {}) {
       contentType: await request.headerValue("content-type") ?? undefined,
       body: JSON.parse(request.postData() ?? "null"),
     });
+    await held;
     if (answer === "network error") await route.abort("connectionfailed");
     else await route.fulfill({ status: answer.status, contentType: "application/json", body: answer.body });
   });
@@ -152,7 +163,14 @@ async function open(page: Page, script: string, setup: Setup = {}) {
   /** Whether the script has started an early lookup (it sets this as it calls fetch). */
   const earlyStarted = () => app.evaluate(() => window.__orderpaneEarly !== undefined);
 
-  return { app, post, posts, earlyStarted };
+  /** What the early lookup sends for `message`: the session, the message, the language. */
+  const bodyFor = async (message: string) => ({
+    session: { install: INSTALL, token: TOKEN },
+    message,
+    language: await app.evaluate(() => navigator.language),
+  });
+
+  return { app, post, posts, earlyStarted, bodyFor, release };
 }
 
 for (const [variant, script] of [
@@ -195,13 +213,13 @@ for (const [variant, script] of [
     });
 
     test("posts the host's appContext once to /api/panel/early, with the page's session", async ({ page }) => {
-      const { app, post, posts } = await open(page, script);
+      const { app, post, posts, bodyFor } = await open(page, script);
       await post("parent", appContext(101));
       await expect.poll(() => posts.length).toBe(1);
       expect(posts[0]).toEqual({
         method: "POST",
         contentType: "application/json",
-        body: { session: { install: INSTALL, token: TOKEN }, message: appContext(101) },
+        body: await bodyFor(appContext(101)),
       });
 
       // A later appContext (Chatwoot sends one per conversation switch) starts no other.
@@ -220,7 +238,7 @@ for (const [variant, script] of [
     });
 
     test("starts no lookup for anything but an appContext string from the host's window", async ({ page }) => {
-      const { post, posts, earlyStarted } = await open(page, script);
+      const { post, posts, earlyStarted, bodyFor } = await open(page, script);
       // On the host's origin but another window.
       await post("sibling", appContext(201));
       // The page itself.
@@ -235,7 +253,7 @@ for (const [variant, script] of [
       // The one lookup (there is only ever one) is the host's appContext that came last.
       await post("parent", appContext(203));
       await expect.poll(() => posts.length).toBe(1);
-      expect(posts[0].body).toEqual({ session: { install: INSTALL, token: TOKEN }, message: appContext(203) });
+      expect(posts[0].body).toEqual(await bodyFor(appContext(203)));
     });
 
     test("starts no lookup for a parent window on another origin than the install's host", async ({ page }) => {
@@ -249,10 +267,10 @@ for (const [variant, script] of [
       // The mobile app opens the page top-level in a WebView and injects
       // `window.postMessage(JSON.stringify(appContext))` into it: source is the page itself,
       // origin its own. The install's host origin (the web helpdesk's) plays no part.
-      const { post, posts } = await open(page, script, { parent: null, hostOrigin: HOST });
+      const { post, posts, bodyFor } = await open(page, script, { parent: null, hostOrigin: HOST });
       await post("self", appContext(401));
       await expect.poll(() => posts.length).toBe(1);
-      expect(posts[0].body).toEqual({ session: { install: INSTALL, token: TOKEN }, message: appContext(401) });
+      expect(posts[0].body).toEqual(await bodyFor(appContext(401)));
     });
 
     test("a top-level page ignores an appContext from its opener, even on its own origin", async ({ page, context }) => {
@@ -288,6 +306,61 @@ for (const [variant, script] of [
       // The page's own window still is.
       await app.evaluate((data) => window.postMessage(data, "*"), appContext(403));
       await expect.poll(() => posts.length).toBe(1);
+    });
+
+    const EARLY_HTML = '<table class="orders"><tbody><tr class="order"><td>1005</td></tr></tbody></table>';
+    const withHtml = { status: 200, body: JSON.stringify({ panel: "answer", html: EARLY_HTML }) };
+    /** The early panel as the page shows it: the element's HTML and the page's mark. */
+    const shown = (app: Frame) =>
+      app.evaluate(() => ({
+        html: document.getElementById("op-early")!.innerHTML,
+        marked: document.documentElement.hasAttribute("data-early"),
+      }));
+
+    test("shows the answer's server-rendered panel at once, in #op-early, and marks the page", async ({ page }) => {
+      const { app, post } = await open(page, script, { answer: withHtml });
+      // The wasm's start (ui/wasm_start.rs) waits for the early panel: it is told once shown.
+      await app.evaluate(() => {
+        window.__orderpaneGo = () => {
+          window.__went = (window.__went ?? 0) + 1;
+          if (!document.documentElement.hasAttribute("data-early")) window.__went = -1;
+        };
+      });
+      await post("parent", appContext(601));
+      await expect.poll(() => shown(app)).toEqual({ html: EARLY_HTML, marked: true });
+      await expect.poll(() => app.evaluate(() => window.__went)).toBe(1);
+      // The same context again (Chatwoot repeats it on fetch-info) keeps it.
+      await post("parent", appContext(601));
+      expect(await shown(app)).toEqual({ html: EARLY_HTML, marked: true });
+    });
+
+    test("takes the early panel down when the host posts another contact's context first", async ({ page }) => {
+      const { app, post } = await open(page, script, { answer: withHtml });
+      await post("parent", appContext(602));
+      await expect.poll(() => shown(app)).toEqual({ html: EARLY_HTML, marked: true });
+      await post("parent", appContext(603));
+      expect(await shown(app)).toEqual({ html: "", marked: false });
+    });
+
+    test("never shows an early panel that came after another context did", async ({ page }) => {
+      const { app, post, release } = await open(page, script, { answer: withHtml, hold: true });
+      await post("parent", appContext(604));
+      await post("parent", appContext(605));
+      release();
+      await expect.poll(() => app.evaluate(() => window.__orderpaneEarly)).toBe(withHtml.body);
+      expect(await shown(app)).toEqual({ html: "", marked: false });
+    });
+
+    test("shows no early panel once the page has shown its own", async ({ page }) => {
+      const { app, post, release } = await open(page, script, { answer: withHtml, hold: true });
+      await post("parent", appContext(606));
+      // The wasm rendered the panel itself (ui/bridge/host.rs drop_early_view says so).
+      await app.evaluate(() => {
+        window.__orderpaneEarlyDone = true;
+      });
+      release();
+      await expect.poll(() => app.evaluate(() => window.__orderpaneEarly)).toBe(withHtml.body);
+      expect(await shown(app)).toEqual({ html: "", marked: false });
     });
 
     for (const [answer, expected] of [

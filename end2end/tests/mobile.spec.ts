@@ -94,7 +94,7 @@ test.describe("Chatwoot's newest web frame", () => {
     await expect(app.locator("main.panel")).toHaveClass(/dark/);
     // Give a lookup every chance to start.
     await page.waitForTimeout(1000);
-    expect(lookups.length).toBe(settled);
+    expect(lookups, `settled at ${settled}`).toHaveLength(settled);
     expect(await frame.evaluate(() => (window as unknown as { flickers: number }).flickers)).toBe(0);
     await expectCustomer(app, "Jane Doe");
   });

@@ -18,9 +18,17 @@ export async function hostLog(page: Page): Promise<string> {
   return (await page.locator("#host-log").textContent()) ?? "";
 }
 
-/** Waits until the panel in the frame shows a customer header with this name. */
+/** Waits until the panel in the frame shows a customer header with this name, rendered by
+ * the page itself: the server-rendered early panel the boot script shows first has given way. */
 export async function expectCustomer(app: FrameLocator, name: string) {
   await expect(app.locator(".customer h1")).toHaveText(name);
+  await expectLive(app);
+}
+
+/** Waits until the wasm has taken over from the early panel (if one was shown). */
+export async function expectLive(app: FrameLocator) {
+  await expect(app.locator("html")).not.toHaveAttribute("data-early");
+  await expect(app.locator("#op-early > *")).toHaveCount(0);
 }
 
 /** The rows of the customer's order history (not the orders pinned as mentioned). */

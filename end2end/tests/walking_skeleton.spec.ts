@@ -43,11 +43,12 @@ test("the first lookup runs while the wasm loads, and the page adopts its answer
     const path = new URL(request.url()).pathname;
     if (path.startsWith("/api/")) calls.push(path);
   });
-  // Hold the wasm back: the lookup must not wait for it.
+  // Hold the wasm back: the lookup must not wait for it (the page fetches the wasm only once
+  // the early panel is on screen).
   let lookedUpBeforeTheWasm = false;
   await page.route("**/pkg/*.wasm", async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     lookedUpBeforeTheWasm = calls.includes("/api/panel/early");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await route.continue();
   });
   const app = await openConversation(page, 104);
@@ -65,6 +66,35 @@ test("the first lookup runs while the wasm loads, and the page adopts its answer
   await expectCustomer(several, "Lena Fischer (old account)");
   expect(calls).toContain("/api/panel/early");
   expect(calls).toContain("/api/panel");
+});
+
+test("the panel is readable before the wasm has started, and the wasm takes it over", async ({ page }) => {
+  // Hold the wasm back until the panel has been read.
+  let releaseWasm = () => {};
+  const wasmHeld = new Promise<void>((resolve) => (releaseWasm = resolve));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await wasmHeld;
+    await route.continue();
+  });
+  const app = await openConversation(page, 101);
+  // The server rendered it into the early lookup's answer; the boot script showed it.
+  const early = app.locator("#op-early");
+  await expect(early.locator(".customer h1")).toHaveText("Jane Doe");
+  await expect(early.locator(HISTORY_ROWS)).toHaveCount(5);
+  await expect(early.locator(HISTORY_ROWS).first()).toContainText("€49.90");
+  await expect(app.locator('[data-state="waiting"]')).toBeHidden();
+  await expect(app.locator("html")).toHaveAttribute("data-early", "");
+
+  releaseWasm();
+  // The wasm renders the same panel itself and the early one goes: nothing in #op-early, no mark.
+  await expect(app.locator("html")).not.toHaveAttribute("data-early");
+  await expect(early.locator("*")).toHaveCount(0);
+  await expectCustomer(app, "Jane Doe");
+  const rows = app.locator(HISTORY_ROWS);
+  await expect(rows).toHaveCount(5);
+  // And it is live: an order opens.
+  await rows.first().locator("button").first().click();
+  await expect(app.locator('[data-order-detail="1005"]')).toBeVisible();
 });
 
 test("when the host sends nothing at load, the app asks with fetch-info and the host answers", async ({ page }) => {

@@ -68,6 +68,10 @@ impl AppState {
             provide_context(attention);
             provide_context(trust.clone());
             provide_context(proxies.clone());
+            // The early lookup answers with the panel's HTML too (see `api::panel::early_panel`).
+            provide_context(app::server::context::PanelRenderer(
+                app::ui::panel::prerender,
+            ));
         }
     }
 }

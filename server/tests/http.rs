@@ -94,7 +94,13 @@ async fn the_page_is_server_rendered_with_the_inbox_script_and_a_session(pool: P
     let inbox = html
         .find(app::INBOX_SCRIPT)
         .expect("inbox script in the page");
-    let hydration = html.find("modulepreload").expect("hydration scripts");
+    let hydration = html
+        .find("module_or_path")
+        .expect("the wasm's start script");
+    assert!(
+        !html.contains("rel=\"preload\"") && !html.contains("modulepreload"),
+        "nothing the page preloads may hold up its load event: {html}"
+    );
     assert!(
         inbox < hydration,
         "the inbox must exist before any app script can run"
@@ -560,6 +566,56 @@ async fn the_early_lookup_reads_the_hosts_message_like_the_page(pool: PgPool) {
                         "message": message});
     let response = app.send(post_json("/api/panel/early", forged)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_early_lookup_answers_with_the_panel_rendered_in_the_browsers_language(pool: PgPool) {
+    common::migrate(&pool).await;
+    demo(&pool).await;
+    let app = TestApp::new(pool.clone(), "early-html");
+    let session = app.session();
+    let message = json!({"event": "appContext", "data": {
+        "contact": {"id": 55, "email": "jane@example.com"},
+        "conversation": {"id": 101}, "currentAgent": {"id": 7, "name": "Sam Agent"}}})
+    .to_string();
+    let html_for = |language: Option<&str>| {
+        let request = post_json(
+            "/api/panel/early",
+            json!({"session": session, "message": message, "language": language}),
+        );
+        let app = &app;
+        async move {
+            let response = app.send(request).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let answer: serde_json::Value =
+                serde_json::from_str(&text(response).await).expect("JSON");
+            answer["html"]
+                .as_str()
+                .expect("the panel's HTML")
+                .to_owned()
+        }
+    };
+    // The page's own components, server-rendered: the customer, the order rows, the billing.
+    let html = html_for(Some("en-US")).await;
+    assert!(html.contains("Jane Doe"), "{html}");
+    assert_eq!(html.matches(r#"class="order""#).count(), 5, "{html}");
+    assert!(html.contains("€1,234.50"), "{html}");
+    assert!(html.contains(r#"data-order="1005""#), "{html}");
+    // In the browser's locale, as the wasm would render it; the default without one.
+    let german = html_for(Some("de-DE")).await;
+    assert!(german.contains("1.234,50\u{a0}€"), "{german}");
+    let none = html_for(None).await;
+    assert!(none.contains("€1,234.50"), "{none}");
+    // Data is escaped like any Leptos view: nothing the store holds becomes markup.
+    sqlx::query(
+        "update orderpane_store.customers set name = 'Jane <b>Doe</b>' where reference = 'C-1001'",
+    )
+    .execute(&pool)
+    .await
+    .expect("rename");
+    let renamed = html_for(Some("en-US")).await;
+    assert!(renamed.contains("Jane &lt;b&gt;Doe&lt;/b&gt;"), "{renamed}");
+    assert!(!renamed.contains("<b>Doe"), "{renamed}");
 }
 
 /// A panel call that a reverse proxy forwarded for `client`.

@@ -25,12 +25,20 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
 /// the wasm is still loading; the page adopts the answer if it would have asked the same.
 /// Checked and limited exactly like [`load_panel`]; audited as `panel.early` (a page that
 /// does not adopt the answer looks up again, audited as `panel.lookup`).
+///
+/// `language` is the browser's (`navigator.language`): the answer carries the panel rendered
+/// as HTML in the locale the page would use, which the boot script shows before the wasm has
+/// started.
 #[server(prefix = "/api", endpoint = "panel/early", input = Json)]
 pub async fn early_panel(
     session: SessionProof,
     message: String,
+    language: Option<String>,
 ) -> Result<EarlyAnswer, PanelError> {
-    use crate::server::{context::authorize, panel::panel_for};
+    use crate::server::{
+        context::{authorize, panel_renderer},
+        panel::panel_for,
+    };
     use orderpane::host::{parse_message, HostEvent};
 
     let (checked, db) = authorize(&session)?;
@@ -42,7 +50,14 @@ pub async fn early_panel(
     let customer_field = checked.install.customer_field.as_deref();
     let request = PanelRequest::for_context(session, &host, customer_field);
     let panel = panel_for(&checked, &db, &request, "panel.early").await?;
-    Ok(EarlyAnswer { request, panel })
+    let html = panel_renderer()
+        .map(|render| render(&panel, language.as_deref().unwrap_or_default()))
+        .unwrap_or_default();
+    Ok(EarlyAnswer {
+        request,
+        panel,
+        html,
+    })
 }
 
 /// The next page of the shown customer's orders. Audited like the panel, as `orders.page`.
@@ -74,5 +89,13 @@ mod tests {
         let path = <EarlyPanel as ServerFn>::PATH;
         assert_eq!(path, "/api/panel/early");
         assert!(crate::INBOX_SCRIPT.contains(&format!("fetch('{path}'")));
+    }
+
+    #[test]
+    fn the_boot_script_shows_the_early_panel_where_the_page_looks_for_it() {
+        use crate::ui::bridge::host::{EARLY_MARK, EARLY_VIEW};
+        assert!(crate::INBOX_SCRIPT.contains(&format!("getElementById('{EARLY_VIEW}')")));
+        assert!(crate::INBOX_SCRIPT.contains(&format!("setAttribute('{EARLY_MARK}'")));
+        assert!(crate::INBOX_SCRIPT.contains(&format!("removeAttribute('{EARLY_MARK}')")));
     }
 }

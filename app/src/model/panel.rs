@@ -296,6 +296,11 @@ pub struct EarlyAnswer {
     pub request: PanelRequest,
     /// The panel for it.
     pub panel: Panel,
+    /// The panel as the page renders it, rendered by the server: the boot script shows it at
+    /// once, before the wasm has started (which then renders the panel itself and takes its
+    /// place). Empty when the server could not render it; the wasm never reads it.
+    #[serde(default, skip_deserializing)]
+    pub html: String,
 }
 
 /// What the panel asks for the next page of a customer's orders.

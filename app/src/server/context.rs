@@ -11,6 +11,7 @@ use super::error::{ServerError, ServerResult};
 use super::store::StoreSchema;
 use super::trust::{Session, Trust, TrustError};
 use crate::model::error::PanelError;
+use crate::model::panel::Panel;
 use crate::model::session::SessionProof;
 
 /// The database pool provided to server functions.
@@ -40,6 +41,17 @@ pub fn database() -> ServerResult<Database> {
         // Provided by the server from its settings; the defaults when it provides none.
         attention: use_context::<AttentionThresholds>().unwrap_or_default(),
     })
+}
+
+/// Renders a panel as the page shows it, in a browser language's locale: the UI's
+/// `ui::panel::prerender`, provided by the server (this layer does not import the UI).
+#[derive(Debug, Clone, Copy)]
+pub struct PanelRenderer(pub fn(&Panel, &str) -> String);
+
+/// The panel renderer provided to server functions, if any (without it the early lookup's
+/// answer has no HTML, and the page waits for the wasm to show the panel).
+pub fn panel_renderer() -> Option<fn(&Panel, &str) -> String> {
+    use_context::<PanelRenderer>().map(|renderer| renderer.0)
 }
 
 /// The trust registry provided to server functions.

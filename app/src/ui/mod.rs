@@ -5,3 +5,5 @@
 pub mod bridge;
 /// The customer panel page and its parts.
 pub mod panel;
+/// Starts the wasm without holding up the page's `load` event.
+pub mod wasm_start;

@@ -190,38 +190,66 @@ fn main() -> anyhow::Result<()> {
     match &navigation {
         Some(nav) => {
             println!(
-                "\nNavigation in headless Chromium (demo store; simulator → app iframe; median of {} runs; ms from the frame's navigation start)",
+                "\nNavigation in headless Chromium (demo store; simulator → app iframe; median of {} runs, with the spread of the first order row; ms from the frame's navigation start)",
                 text(&nav["runs"])
             );
             let mut rows = vec![row(&[
                 "",
                 "first order row",
+                "spread",
+                "load event",
                 "document",
                 "wasm loaded",
                 "panel call",
+                "transferred",
             ])];
-            for kind in ["cold", "warm"] {
-                let s = &nav[kind];
-                rows.push(vec![
-                    format!(
-                        "{kind} ({})",
-                        if kind == "cold" {
-                            "empty cache"
-                        } else {
-                            "second conversation"
-                        }
-                    ),
-                    millis(&s["first_order_row_ms"]),
-                    millis(&s["document_ms"]),
-                    millis(&s["wasm_loaded_ms"]),
-                    format!(
-                        "{}–{}",
-                        number(&s["panel_call_start_ms"], 0),
-                        millis(&s["panel_call_end_ms"])
-                    ),
-                ]);
+            for page in ["orderpane", "reference"] {
+                for kind in ["cold", "warm"] {
+                    let s = &nav[page][kind];
+                    if s.is_null() {
+                        continue;
+                    }
+                    let samples: Vec<f64> = nav[page][format!("{kind}_samples")]
+                        .as_array()
+                        .map(|all| {
+                            all.iter()
+                                .filter_map(|x| x["first_order_row_ms"].as_f64())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let low = samples.iter().copied().fold(f64::INFINITY, f64::min);
+                    let high = samples.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let when = match kind {
+                        "cold" => "empty cache",
+                        _ => "second conversation",
+                    };
+                    rows.push(vec![
+                        format!("{page} {kind} ({when})"),
+                        millis(&s["first_order_row_ms"]),
+                        format!("{low:.0}–{high:.0} ms"),
+                        millis(&s["load_event_ms"]),
+                        millis(&s["document_ms"]),
+                        millis(&s["wasm_loaded_ms"]),
+                        format!(
+                            "{}–{}",
+                            number(&s["panel_call_start_ms"], 0),
+                            millis(&s["panel_call_end_ms"])
+                        ),
+                        format!(
+                            "{:.1} KiB",
+                            s["transfer_bytes"].as_f64().unwrap_or(0.0) / 1024.0
+                        ),
+                    ]);
+                }
             }
             table(&rows);
+            for kind in ["cold", "warm"] {
+                if let Some(ratio) = nav["ratio"][kind].as_f64() {
+                    println!(
+                        "{kind}: Orderpane's first order row takes {ratio:.2}× the reference's"
+                    );
+                }
+            }
         }
         None => println!("\nNavigation: no figures (navigation.json is missing)"),
     }

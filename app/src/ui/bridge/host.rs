@@ -88,6 +88,21 @@ impl EarlyLookup {
     }
 }
 
+/// The id of the element the boot script shows the early lookup's panel in (boot.js names
+/// it too).
+pub const EARLY_VIEW: &str = "op-early";
+/// The attribute the boot script sets on `<html>` while it shows the early panel (boot.js
+/// and style/main.css name it too).
+pub const EARLY_MARK: &str = "data-early";
+
+/// Removes the panel the boot script showed from the early lookup's answer (rendered by the
+/// server, see [`crate::api::panel::early_panel`]), if it showed one: the page shows its own
+/// from now on. Nothing to do on the server.
+pub fn drop_early_view() {
+    #[cfg(feature = "hydrate")]
+    browser::drop_early_view();
+}
+
 /// Starts listening to the host. Always empty while rendering on the server: hosts only talk
 /// to the browser.
 pub fn use_host_bridge() -> HostBridge {
@@ -161,6 +176,30 @@ mod browser {
         let pending = js_sys::Reflect::get(&window, &key).ok()?;
         let _ = js_sys::Reflect::set(&window, &key, &JsValue::NULL);
         pending.dyn_into::<js_sys::Promise>().ok()
+    }
+
+    /// Empties the element the boot script put the early panel in, lifts the page's
+    /// `data-early` mark (which hides the waiting and loading states meanwhile), and tells the
+    /// boot script that the page shows its own panel now.
+    pub(super) fn drop_early_view() {
+        use super::{EARLY_MARK, EARLY_VIEW};
+        // Tells the boot script not to show an early panel that arrives from now on.
+        let _ = js_sys::Reflect::set(
+            &window(),
+            &JsValue::from_str("__orderpaneEarlyDone"),
+            &JsValue::TRUE,
+        );
+        let document = document();
+        if let Some(root) = document.document_element() {
+            if root.has_attribute(EARLY_MARK) {
+                let _ = root.remove_attribute(EARLY_MARK);
+            }
+        }
+        if let Some(early) = document.get_element_by_id(EARLY_VIEW) {
+            if early.has_child_nodes() {
+                early.set_inner_html("");
+            }
+        }
     }
 
     /// The early lookup's answer, once its promise settles.

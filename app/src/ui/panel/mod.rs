@@ -17,7 +17,7 @@ use crate::api::panel::{load_panel, renew_session};
 use crate::model::error::PanelError;
 use crate::model::panel::{first_mentions, AgentContext, Panel, PanelRequest};
 use crate::model::session::SessionProof;
-use crate::ui::bridge::host::{use_host_bridge, HostBridge};
+use crate::ui::bridge::host::{drop_early_view, use_host_bridge, HostBridge, EARLY_VIEW};
 
 /// The agent's actions and the state they share.
 mod actions;
@@ -33,6 +33,9 @@ mod format;
 mod live_updates;
 /// The order list and an order's details.
 mod orders;
+/// The panel rendered on the server, for the early lookup's answer.
+#[cfg(feature = "ssr")]
+mod prerender;
 /// The customer search, linking and unlinking.
 mod search;
 /// The customer's totals and spending chart.
@@ -47,6 +50,8 @@ use customer::{CandidateList, CustomerHeader};
 use format::AgentLocale;
 use live_updates::{follow_live_updates, LiveState};
 use orders::{MentionedOrders, OrderList};
+#[cfg(feature = "ssr")]
+pub use prerender::prerender;
 use search::{CustomerSearch, SearchContext, SearchOffer};
 use summary::SummaryCard;
 use view_memory::ViewMemory;
@@ -92,6 +97,15 @@ pub fn PanelPage() -> impl IntoView {
                 status: ToastStatus::Error,
                 message: error.to_string(),
             });
+        }
+    });
+
+    // The panel the boot script showed from the early lookup's answer gives way as soon as
+    // this page shows something of its own (the same panel, rendered here, in most cases).
+    Effect::new(move |_| {
+        let no_keys = keys.with(|keys| keys.as_ref().is_some_and(ContactKeys::is_empty));
+        if no_keys || panel.with(Option::is_some) {
+            drop_early_view();
         }
     });
 
@@ -167,6 +181,8 @@ pub fn PanelPage() -> impl IntoView {
             {offline}
             {notice}
             {body}
+            // The boot script puts the early lookup's panel here until the page shows its own.
+            <div id=EARLY_VIEW></div>
         </main>
     }
 }
@@ -305,7 +321,11 @@ fn look_up_on_every_change(
                 // from the first context; the host may have sent another since).
                 let result = match early.filter(|early| early.request.same_lookup(&request)) {
                     Some(early) => Ok(early.panel),
-                    None => load_panel(request).await,
+                    None => {
+                        // What the boot script may show is not this question's answer.
+                        drop_early_view();
+                        load_panel(request).await
+                    }
                 };
                 Landed {
                     // An expired Lime token is renewed without the agent noticing (once per
