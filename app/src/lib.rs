@@ -8,11 +8,7 @@
 #![recursion_limit = "256"]
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
-};
+use leptos_meta::HashedStylesheet;
 
 /// The types the browser and the server exchange (no `cfg`, no dependencies on the rest).
 pub mod model;
@@ -55,13 +51,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <title>"Orderpane"</title>
                 <script nonce=leptos::nonce::use_nonce() inner_html=INBOX_SCRIPT></script>
                 <ui::bridge::session::SessionMeta />
                 <AutoReload options=options.clone() />
                 <ui::wasm_start::WasmStart options=options.clone() />
                 <HashedStylesheet options id="leptos" />
                 <link rel="icon" type="image/svg+xml" href="/icon.svg" />
-                <MetaTags />
             </head>
             <body>
                 <App />
@@ -70,16 +66,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The root component: one route today, the panel beside the conversation.
+/// The root component: the panel beside the conversation, the app's one page. There is no
+/// client-side router: the server serves this page at `/` only (any other path is a plain
+/// 404), and a router would cost the wasm every agent downloads for nothing.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
-    view! {
-        <Title text="Orderpane" />
-        <Router>
-            <Routes fallback=|| view! { <p class="state">"This page does not exist."</p> }>
-                <Route path=path!("") view=ui::panel::PanelPage />
-            </Routes>
-        </Router>
-    }
+    view! { <ui::panel::PanelPage /> }
 }

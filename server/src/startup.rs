@@ -114,10 +114,7 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
             post(server_fn).layer(GovernorLayer::new(per_address)),
         )
         .merge(static_assets::router(&state.leptos_options))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            state.provide(),
-            shell,
-        ))
+        .fallback_service(static_assets::site_files(&state.leptos_options))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

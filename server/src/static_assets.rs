@@ -5,9 +5,10 @@
 //! load: only the cache makes the second one fast.
 
 use axum::{
-    http::{header, HeaderValue},
+    handler::HandlerWithoutStateExt,
+    http::{header, HeaderValue, StatusCode},
     middleware,
-    response::Response,
+    response::{Html, Response},
     Router,
 };
 use leptos::config::LeptosOptions;
@@ -41,4 +42,20 @@ pub fn router<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> Rout
                 response
             }
         }))
+}
+
+/// Everything else: the site's other files (the icon), else a plain 404. The app has one
+/// page, served at `/` by the page handler; there is no client-side router to show a "not
+/// found" page, so the server says it.
+pub fn site_files(options: &LeptosOptions) -> Router {
+    let files = ServeDir::new(&*options.site_root).not_found_service(not_found.into_service());
+    Router::new().fallback_service(files)
+}
+
+/// The answer to a path the app does not have.
+async fn not_found() -> (StatusCode, Html<&'static str>) {
+    (
+        StatusCode::NOT_FOUND,
+        Html("<!DOCTYPE html><title>Orderpane</title><p>This page does not exist.</p>"),
+    )
 }

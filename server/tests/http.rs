@@ -378,6 +378,24 @@ async fn hashed_assets_are_immutable_and_served_precompressed(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = false)]
+async fn the_sites_other_files_are_served_and_any_other_path_is_a_readable_404(pool: PgPool) {
+    common::migrate(&pool).await;
+    let site = site_root("site-files");
+    std::fs::write(site.join("icon.svg"), b"<svg/>").expect("write");
+    let app = TestApp::with_options(pool, options(&site));
+
+    let icon = app.send(get("/icon.svg")).await;
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(text(icon).await, "<svg/>");
+    for path in ["/nowhere", "/api", "/deeper/path.html"] {
+        let missing = app.send(get(path)).await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND, "{path}");
+        let body = text(missing).await;
+        assert!(body.contains("This page does not exist."), "{path}: {body}");
+    }
+}
+
+#[sqlx::test(migrations = false)]
 async fn server_rendered_html_is_compressed_when_the_browser_accepts_it(pool: PgPool) {
     common::migrate(&pool).await;
     let app = TestApp::new(pool, "compress");
