@@ -56,7 +56,7 @@ fn keep_only_trusted(mut request: Request<Body>, proxies: &TrustedProxies) -> Re
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .is_some_and(|ConnectInfo(peer)| proxies.trusts(peer.ip()));
-    let plain = value.to_str().is_ok_and(|text| is_plain_token(text));
+    let plain = value.to_str().is_ok_and(is_plain_token);
     // Several copies of the header are as untrustworthy as a bad one.
     let single = request.headers().get_all(&HEADER).iter().count() == 1;
     if !(from_trusted_proxy && plain && single) {
