@@ -10,7 +10,7 @@ export LEPTOS_OUTPUT_NAME := orderpane
 # `cargo run`s below ask for the same, so that they reuse that build instead of redoing it.
 DEV := --features dev
 
-.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench bench-navigation bench-import bench-mapped
+.PHONY: run test watch tools db-up db-down sqlx-prepare audit bench-live bench bench-navigation bench-import bench-mapped dist soak
 
 ## Build the release site and serve it: embedded database, demo store, host simulator.
 run: tools
@@ -63,3 +63,11 @@ bench-import: tools
 ## Measure the panel lookup on the mapped example (views over a shop's tables) against the managed store with the same rows (needs DATABASE_URL; prints figures; not a test).
 bench-mapped: tools
 	scripts/bench-mapped.sh
+
+## Build the production archive dist/orderpane-<version>-<target>.tar.gz: the server without the development extras, its site with precompressed assets, example settings and a systemd unit.
+dist: tools
+	scripts/dist.sh
+
+## 256 panels for 10 minutes with the database stopped for 10 s in the middle: req/s, p50/p99, answers by status, server memory and connections (prints figures; not a test).
+soak: tools
+	scripts/soak.sh

@@ -29,6 +29,14 @@ step "release build (server + wasm, precompressed assets)"
 # test build reuses this build's server artifacts.
 cargo leptos build --release --precompress
 
+step "production archive (make dist: the server without development extras)"
+# Compiles the server crate once more, without `dev`, and packs it with the site just built;
+# the `dist` test below unpacks and runs it. The test build's `--features server/dev` then
+# puts the development server back in target/release for the browser tests.
+rm -rf dist
+scripts/dist.sh
+export ORDERPANE_DIST_REQUIRED=1
+
 step "test database (embedded Postgres in target/test-db)"
 DATABASE_URL=$(./target/release/server db up --dir target/test-db)
 export DATABASE_URL

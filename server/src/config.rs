@@ -5,6 +5,8 @@ use std::{net::SocketAddr, path::PathBuf};
 use app::server::store::{StoreMode, StoreSchema};
 use clap::{Args, Parser, Subcommand};
 
+use crate::logging::LogFormat;
+
 /// Orderpane: a customer's orders and billing beside the helpdesk conversation.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -15,6 +17,16 @@ pub struct Cli {
     /// Settings for serving the app.
     #[command(flatten)]
     pub serve: ServeConfig,
+    /// How log lines are written to standard error: `text` for people, `json` (one object a
+    /// line) for a log collector. `RUST_LOG` filters both.
+    #[arg(
+        long,
+        env = "ORDERPANE_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
 }
 
 /// The subcommands.
@@ -157,6 +169,16 @@ pub struct ServeConfig {
     /// Most database connections the server keeps open.
     #[arg(long, env = "ORDERPANE_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+
+    /// Where to serve `GET /metrics` (Prometheus's text format), such as `127.0.0.1:9100`:
+    /// an address of its own, never the app's. Off when unset.
+    #[arg(long, env = "ORDERPANE_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// On SIGTERM or Ctrl-C, how many seconds requests in flight get to finish once the server
+    /// has stopped accepting connections (push connections end at once).
+    #[arg(long, env = "ORDERPANE_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
+    pub shutdown_grace_seconds: u64,
 }
 
 fn parse_store_mode(text: &str) -> Result<StoreMode, String> {
@@ -330,6 +352,29 @@ mod tests {
             assert_eq!(config.simulator_addr(dev_extras), Ok(None));
             assert_eq!(config.load_demo_data(dev_extras), Ok(false));
         }
+    }
+
+    #[test]
+    fn logs_metrics_and_shutdown_have_production_defaults() {
+        let cli = Cli::try_parse_from(["server"]).expect("parses");
+        assert_eq!(cli.log_format, LogFormat::Text);
+        assert_eq!(cli.serve.metrics_addr, None);
+        assert_eq!(cli.serve.shutdown_grace_seconds, 10);
+        let cli = Cli::try_parse_from([
+            "server",
+            "--log-format",
+            "json",
+            "--metrics-addr",
+            "127.0.0.1:9100",
+        ])
+        .expect("parses");
+        assert_eq!(cli.log_format, LogFormat::Json);
+        assert_eq!(
+            cli.serve.metrics_addr,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9100)))
+        );
+        assert!(Cli::try_parse_from(["server", "--log-format", "xml"]).is_err());
+        assert!(Cli::try_parse_from(["server", "--metrics-addr", "localhost"]).is_err());
     }
 
     #[test]

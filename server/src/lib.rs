@@ -18,10 +18,16 @@ pub mod import;
 pub mod installs;
 /// Live updates: store changes and helpdesk events pushed to open panels.
 pub mod live;
+/// Log output: human-readable text or JSON lines.
+pub mod logging;
+/// One id per HTTP request, in its log span and its response.
+pub mod request_id;
 /// Orderpane's schemas and their migrations.
 pub mod schema;
 /// Security headers added to every response.
 pub mod security_headers;
+/// The signal to stop, shared by the listeners and the push connections.
+pub mod shutdown;
 /// A Chatwoot-style helpdesk page that frames the app, for development and browser tests
 /// (feature `dev`).
 #[cfg(feature = "dev")]
@@ -32,3 +38,5 @@ pub mod startup;
 pub mod static_assets;
 /// The store contract and `server store check`.
 pub mod store;
+/// Metrics for Prometheus, on an address of their own.
+pub mod telemetry;

@@ -17,25 +17,20 @@ use server::{
     embedded_db::{EmbeddedPostgres, Lifetime},
     import, installs, live,
     schema::{self, StoreSettings},
+    shutdown::{Shutdown, POOL_CLOSE},
     startup::{self, AppState},
-    store,
+    store, telemetry,
 };
 use sqlx::{postgres::PgPoolOptions, PgPool};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Settings first: they say how to log (a bad flag is reported by clap itself).
+    let cli = Cli::parse();
+    server::logging::init(cli.log_format);
     // The helpdesk sockets (wss://) need one process-wide TLS provider; name it rather than
     // rely on which one the dependencies happen to enable.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let cli = Cli::parse();
     let result = match cli.command {
         None | Some(Command::Serve) => serve(cli.serve).await,
         Some(Command::Db { action }) => db(action).await,
@@ -88,18 +83,44 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let app_listener = tokio::net::TcpListener::bind(leptos_options.site_addr)
         .await
         .with_context(|| format!("binding {}", leptos_options.site_addr))?;
+    // Installed before anything records, so that no early count is lost.
+    let metrics = match config.metrics_addr {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding ORDERPANE_METRICS_ADDR {addr}"))?;
+            Some((listener, telemetry::install()?))
+        }
+        None => None,
+    };
     tracing::info!(installs = ?trust, "registered helpdesk installs");
     let trust = Arc::new(trust);
     let hub = live::LiveHub::new();
-    live::store_changes::spawn(pool.clone(), hub.clone());
+    let store_changes = live::store_changes::spawn(pool.clone(), hub.clone());
     live::host_sockets::spawn_all(trust.installs(), &hub);
-    // Push connections never end by themselves: end them when the server stops, or the
-    // graceful shutdown would wait for them.
+    let shutdown = Shutdown::on_signal();
+    // Push connections never end by themselves: end them when the server stops, so that the
+    // browsers reconnect (to another server, behind a load balancer) and the graceful
+    // shutdown does not wait for them.
     let closing = hub.clone();
+    let signal = shutdown.clone();
     tokio::spawn(async move {
-        startup::shutdown_signal().await;
+        signal.begun().await;
         closing.close();
     });
+    if let Some((listener, handle)) = metrics {
+        let scrape = telemetry::scrape::Scrape {
+            handle,
+            pool: pool.clone(),
+            hub: hub.clone(),
+        };
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            if let Err(error) = telemetry::scrape::serve(listener, scrape, stop).await {
+                tracing::error!(%error, "the metrics listener failed");
+            }
+        });
+    }
     let app = startup::app_router(AppState {
         leptos_options,
         pool: pool.clone(),
@@ -112,9 +133,19 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     .map_err(anyhow::Error::msg)?;
     let app = extras.extend_app(app);
     let extras = extras.serve()?;
-    startup::serve(app_listener, app).await?;
+    let grace = Duration::from_secs(config.shutdown_grace_seconds);
+    startup::serve(app_listener, app, shutdown, grace).await?;
     extras.stop();
-    pool.close().await;
+    // The listener holds a pooled connection until it is dropped; closing the pool would wait
+    // for it.
+    store_changes.abort();
+    if tokio::time::timeout(POOL_CLOSE, pool.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still in use at exit were dropped");
+    }
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! Assembles the app's router and serves it until shutdown.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::IntoFuture, net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{
     server::{client_addr::TrustedProxies, trust::Trust},
@@ -20,11 +20,16 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_governor::{governor::GovernorConfigBuilder, GovernorLayer};
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
-    trace::TraceLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    timeout::TimeoutLayer,
+    trace::{DefaultOnResponse, TraceLayer},
 };
 
-use crate::{health, security_headers, static_assets};
+use crate::{health, request_id, security_headers, shutdown::Shutdown, static_assets, telemetry};
+
+/// The route of every server function (`/api/panel`, …).
+pub const SERVER_FN_ROUTE: &str = "/api/{*server_fn}";
 
 /// Largest request body accepted; server-function calls are small JSON documents.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -82,6 +87,7 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
     // router is built in the same process, which is fine).
     let _ = any_spawner::Executor::init_tokio();
     let default_origins = state.trust.host_origins();
+    let proxies = state.trusted_proxies.clone();
     // One limiter for server functions and push connections alike.
     let per_address = Arc::new(
         GovernorConfigBuilder::default()
@@ -110,7 +116,7 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
             get(crate::live::push::live).layer(GovernorLayer::new(per_address.clone())),
         )
         .route(
-            "/api/{*server_fn}",
+            SERVER_FN_ROUTE,
             post(server_fn).layer(GovernorLayer::new(per_address)),
         )
         .merge(static_assets::router(&state.leptos_options))
@@ -122,11 +128,27 @@ pub fn app_router(state: AppState) -> Result<Router, String> {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        // Spans name the path only: the page URL carries the install key, never logged.
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-        }));
-    security_headers::apply(router, &default_origins)
+        // Outside the timeout, so that requests it cuts off are counted (as 408).
+        .layer(axum::middleware::from_fn_with_state(
+            telemetry::http::Routes::new(SERVER_FN_ROUTE),
+            telemetry::http::record,
+        ))
+        // Spans name the path only: the page URL carries the install key, never logged. One
+        // line per answered request (status, latency), so the request id reaches the log.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %request_id::of(request),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        );
+    let router = security_headers::apply(router, &default_origins)?;
+    Ok(request_id::apply(router, proxies))
 }
 
 /// The rate limiter's key: the client's address, read through trusted proxies.
@@ -247,16 +269,42 @@ pub fn local_url(addr: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
-/// Serves the app on `app_listener` until Ctrl-C or SIGTERM.
-pub async fn serve(app_listener: TcpListener, app: Router) -> std::io::Result<()> {
+/// Serves the app on `app_listener` until `shutdown`: from then on no connection is
+/// accepted (the listener closes) and requests in flight get `grace` to finish; whatever is
+/// still running then is dropped. Push connections are not waited for: the live hub ends them
+/// on the same signal.
+pub async fn serve(
+    app_listener: TcpListener,
+    app: Router,
+    shutdown: Shutdown,
+    grace: Duration,
+) -> std::io::Result<()> {
     let app_addr = app_listener.local_addr()?;
     tracing::info!(url = %local_url(app_addr), "serving Orderpane");
-    axum::serve(
+    let server = axum::serve(
         app_listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    .with_graceful_shutdown(shutdown.clone().begun())
+    .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return result,
+        () = shutdown.begun() => {}
+    }
+    match tokio::time::timeout(grace, server).await {
+        Ok(result) => {
+            tracing::info!("every request in flight finished");
+            result
+        }
+        Err(_) => {
+            tracing::warn!(
+                grace_seconds = grace.as_secs_f64(),
+                "requests still in flight after the shutdown grace time were cut off"
+            );
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

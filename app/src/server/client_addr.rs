@@ -38,7 +38,9 @@ impl TrustedProxies {
         self.0.is_empty()
     }
 
-    fn trusts(&self, ip: IpAddr) -> bool {
+    /// True when `ip` is one of the trusted proxies (so what it says about a request, such as
+    /// its `X-Forwarded-For` or its request id, may be believed).
+    pub fn trusts(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
         self.0.iter().any(|network| network.contains(&ip))
     }

@@ -11,6 +11,43 @@ use super::hub::{LiveEvent, LiveHub};
 /// Events a socket may queue before its reader waits for the hub.
 const QUEUE: usize = 256;
 
+/// Each install's socket state (a gauge per `install` and `state`: 1 for the state it is in,
+/// 0 for the others).
+pub const SOCKET_STATE: &str = "orderpane_helpdesk_socket_state";
+/// Connections of an install's socket that ended (a counter per `install`).
+pub const SOCKET_DISCONNECTS: &str = "orderpane_helpdesk_socket_disconnects_total";
+
+/// The states [`SOCKET_STATE`] reports.
+const STATES: [&str; 3] = ["connecting", "subscribed", "disconnected"];
+
+/// The `# HELP` lines of the socket metrics.
+pub fn describe_metrics() {
+    metrics::describe_gauge!(
+        SOCKET_STATE,
+        "The helpdesk socket of each install: 1 for its current state (connecting, subscribed, disconnected), 0 for the others."
+    );
+    metrics::describe_counter!(
+        SOCKET_DISCONNECTS,
+        "Connections of each install's helpdesk socket that ended (each is retried with backoff)."
+    );
+}
+
+/// Sets the state gauges of `install`.
+fn record_state(install: &str, state: &cable::CableState) {
+    let current = match state {
+        cable::CableState::Connecting => "connecting",
+        cable::CableState::Subscribed => "subscribed",
+        cable::CableState::Disconnected { .. } => {
+            metrics::counter!(SOCKET_DISCONNECTS, "install" => install.to_owned()).increment(1);
+            "disconnected"
+        }
+    };
+    for name in STATES {
+        let value = if name == current { 1.0 } else { 0.0 };
+        metrics::gauge!(SOCKET_STATE, "install" => install.to_owned(), "state" => name).set(value);
+    }
+}
+
 /// Starts the sockets of every install that has one. Each runs until the process ends.
 pub fn spawn_all<'a>(installs: impl IntoIterator<Item = &'a Arc<Install>>, hub: &LiveHub) {
     for install in installs {
@@ -39,8 +76,10 @@ pub fn spawn_all<'a>(installs: impl IntoIterator<Item = &'a Arc<Install>>, hub: 
             }
         });
         tokio::spawn(async move {
+            record_state(&name, &states.borrow_and_update().clone());
             while states.changed().await.is_ok() {
                 let state = states.borrow_and_update().clone();
+                record_state(&name, &state);
                 tracing::info!(install = %name, ?state, "helpdesk socket");
             }
         });
