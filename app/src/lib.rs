@@ -8,7 +8,6 @@
 #![recursion_limit = "256"]
 
 use leptos::prelude::*;
-use leptos_meta::HashedStylesheet;
 
 /// The types the browser and the server exchange (no `cfg`, no dependencies on the rest).
 pub mod model;
@@ -56,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <ui::bridge::session::SessionMeta />
                 <AutoReload options=options.clone() />
                 <ui::wasm_start::WasmStart options=options.clone() />
-                <HashedStylesheet options id="leptos" />
+                <ui::assets::PageStyle options />
                 <link rel="icon" type="image/svg+xml" href="/icon.svg" />
             </head>
             <body>

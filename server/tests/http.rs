@@ -378,6 +378,43 @@ async fn hashed_assets_are_immutable_and_served_precompressed(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = false)]
+async fn the_page_inlines_its_small_stylesheet_under_its_nonce(pool: PgPool) {
+    common::migrate(&pool).await;
+    let site = site_root("inline-css");
+    let app = TestApp::with_options(pool.clone(), options(&site));
+    // No stylesheet built (or unreadable): the page links it.
+    let html = text(app.send(get(&page_url())).await).await;
+    assert!(
+        html.contains(r#"<link rel="stylesheet" id="leptos" href="/pkg/orderpane.css">"#),
+        "{html}"
+    );
+
+    std::fs::write(site.join("pkg/orderpane.css"), ".panel > p { color: red; }").expect("write");
+    let response = app.send(get(&page_url())).await;
+    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("policy")
+        .to_owned();
+    let html = text(response).await;
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce");
+    assert!(
+        html.contains(&format!(
+            r#"<style nonce="{nonce}">.panel > p {{ color: red; }}</style>"#
+        )),
+        "the stylesheet as written, under this response's nonce: {html}"
+    );
+    assert!(
+        policy.contains(&format!("style-src 'self' 'nonce-{nonce}'")),
+        "{policy}"
+    );
+    assert!(!html.contains(r#"rel="stylesheet""#), "{html}");
+}
+
+#[sqlx::test(migrations = false)]
 async fn the_sites_other_files_are_served_and_any_other_path_is_a_readable_404(pool: PgPool) {
     common::migrate(&pool).await;
     let site = site_root("site-files");

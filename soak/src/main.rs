@@ -87,6 +87,14 @@ struct Calls {
     answers: BTreeMap<String, u64>,
 }
 
+/// What the answers that were not a success say about the outage.
+#[derive(Default)]
+struct Failures {
+    count: u64,
+    slowest_ms: f64,
+    last_at_s: f64,
+}
+
 /// One sample of the server's state.
 struct Sample {
     at_s: f64,
@@ -105,6 +113,9 @@ struct Soak {
     /// When the outage starts and how long its phase lasts.
     outage_at: Duration,
     calls: Mutex<BTreeMap<(&'static str, &'static str), Calls>>,
+    /// Every answer that was not a success: the slowest (ms) and when the last one came (s
+    /// since the start), to tell how quickly the outage was answered and how soon it ended.
+    failures: Mutex<Failures>,
     requests: AtomicU64,
     live_dropped: AtomicU64,
     done: AtomicBool,
@@ -129,6 +140,12 @@ impl Soak {
         let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
         let entry = calls.entry((self.phase(), kind)).or_default();
         entry.latencies_ms.push(ms);
+        if !answer.starts_with('2') {
+            let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+            failures.count += 1;
+            failures.slowest_ms = failures.slowest_ms.max(ms);
+            failures.last_at_s = self.started.elapsed().as_secs_f64();
+        }
         *entry.answers.entry(answer).or_default() += 1;
     }
 
@@ -181,6 +198,7 @@ async fn main() -> anyhow::Result<()> {
         clients,
         started,
         calls: Mutex::new(BTreeMap::new()),
+        failures: Mutex::new(Failures::default()),
         requests: AtomicU64::new(0),
         live_dropped: AtomicU64::new(0),
         done: AtomicBool::new(false),
@@ -483,6 +501,19 @@ fn report(soak: &Soak, samples: &[Sample], outage: &Value) -> anyhow::Result<()>
         "push connections ended by the server: {}",
         soak.live_dropped.load(Ordering::Relaxed)
     );
+    // The outage's two questions: how fast a failed call said so, and how soon after the
+    // database was back the last one came.
+    let failed = {
+        let failures = soak.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let back_at = outage["up_again_at_s"].as_f64();
+        json!({
+            "count": failures.count,
+            "slowest_ms": failures.slowest_ms,
+            "last_at_s": failures.last_at_s,
+            "last_after_database_back_s": back_at.map(|back| failures.last_at_s - back),
+        })
+    };
+    println!("failed answers (any status but 2xx, or none): {failed}");
     let at = |fraction: f64| {
         samples
             .iter()
@@ -506,6 +537,7 @@ fn report(soak: &Soak, samples: &[Sample], outage: &Value) -> anyhow::Result<()>
         "latency": latency,
         "answers": by_phase,
         "push_ended_by_server": soak.live_dropped.load(Ordering::Relaxed),
+        "failed": failed,
         "server": points,
         "outage": outage,
         "samples": samples.iter().map(|s| json!({"at_s": s.at_s, "rss_kib": s.rss_kib,

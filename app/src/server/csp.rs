@@ -1,16 +1,20 @@
 //! The Content-Security-Policy of the app's pages: as tight as the app allows.
 
-/// The policy of a page: scripts only from this origin or inline with this response's nonce,
-/// WebAssembly allowed, network calls only to this origin (plus the live-reload socket in
-/// development), no plugins, no base-URL tricks, and framing only by `frame_ancestors`.
+/// The policy of a page: scripts and styles only from this origin or inline with this
+/// response's nonce, WebAssembly allowed, network calls only to this origin (plus the
+/// live-reload socket in development), no plugins, no base-URL tricks, and framing only by
+/// `frame_ancestors`.
 pub fn page_policy(
     nonce: Option<&str>,
     frame_ancestors: &[String],
     dev_reload: Option<&str>,
 ) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    // The page's inline stylesheet carries the nonce too (`ui::assets::PageStyle`).
+    let mut style_src = String::from("'self'");
     if let Some(nonce) = nonce {
         script_src.push_str(&format!(" 'nonce-{nonce}'"));
+        style_src.push_str(&format!(" 'nonce-{nonce}'"));
     }
     let mut connect_src = String::from("'self'");
     if let Some(reload) = dev_reload {
@@ -19,7 +23,7 @@ pub fn page_policy(
     }
     format!(
         "default-src 'none'; script-src {script_src}; connect-src {connect_src}; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; \
+         style-src {style_src}; img-src 'self' data:; font-src 'self'; base-uri 'none'; \
          form-action 'self'; {}",
         frame_ancestors_directive(frame_ancestors)
     )
@@ -76,6 +80,7 @@ mod tests {
             "{policy}"
         );
         assert!(policy.contains("connect-src 'self';"));
+        assert!(policy.contains("style-src 'self' 'nonce-abc';"), "{policy}");
         assert!(policy.starts_with("default-src 'none';"));
         assert!(policy.ends_with("frame-ancestors 'self' https://app.chatwoot.com"));
         assert!(!policy.contains("unsafe-inline"));

@@ -10,6 +10,8 @@
 
 use leptos::prelude::*;
 
+use super::assets::AssetNames;
+
 /// The inline module that fetches the JS glue and the wasm, and hydrates the page.
 ///
 /// On a Chatwoot-family page the wasm's bytes arrive at once but its compiling and hydration
@@ -20,7 +22,7 @@ use leptos::prelude::*;
 /// once. Module scripts run once the document is parsed, so hydration finds the whole body.
 #[component]
 pub fn WasmStart(options: LeptosOptions) -> impl IntoView {
-    let (js, wasm) = asset_names(&options);
+    let AssetNames { js, wasm, .. } = AssetNames::of(&options);
     let pkg = format!("/{}", options.site_pkg_dir);
     let start = format!(
         "let s;const go=()=>s||(s=import('{pkg}/{js}.js')\
@@ -50,48 +52,4 @@ fn waits_for_the_early_panel() -> bool {
     }
     #[cfg(not(feature = "ssr"))]
     false
-}
-
-/// The file names (without extension) of the JS glue and the wasm: with their content hash
-/// when cargo-leptos hashed them (its hash file beside the server binary says which), as
-/// Leptos's own hydration scripts name them.
-fn asset_names(options: &LeptosOptions) -> (String, String) {
-    let name = options.output_name.to_string();
-    let (mut js, mut wasm) = (name.clone(), name);
-    if options.hash_files {
-        // Read on every page, as Leptos does: `cargo leptos watch` rewrites it on each build.
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
-            .and_then(|path| std::fs::read_to_string(path).ok())
-            .unwrap_or_default();
-        for (kind, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
-            match kind.trim() {
-                "js" => js = format!("{js}.{}", hash.trim()),
-                "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
-                _ => {}
-            }
-        }
-    } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-        // wasm-bindgen's own name, which cargo-leptos keeps when no output name is set.
-        wasm.push_str("_bg");
-    }
-    (js, wasm)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn without_hashes_the_names_are_the_output_name() {
-        let options = LeptosOptions::builder().output_name("orderpane").build();
-        let (js, wasm) = asset_names(&options);
-        assert_eq!(js, "orderpane");
-        let expected = match option_env!("LEPTOS_OUTPUT_NAME") {
-            Some(_) => "orderpane",
-            None => "orderpane_bg",
-        };
-        assert_eq!(wasm, expected);
-    }
 }
