@@ -37,6 +37,8 @@ test.describe("Chatwoot's mobile app", () => {
     const phone = await context.newPage();
     await phone.goto(url);
     await expect(phone.locator(".customer h1")).toHaveText("Omar Haddad");
+    // The server-rendered early panel shows first; Refresh works once the wasm has taken over.
+    await expect(phone.locator("html")).not.toHaveAttribute("data-early");
     const injected = async () => Number(await phone.locator("html").getAttribute("data-mobile-injected"));
     const before = await injected();
     await phone.getByRole("button", { name: "Refresh" }).click();

@@ -84,12 +84,18 @@ test("the panel is readable before the wasm has started, and the wasm takes it o
   await expect(early.locator(HISTORY_ROWS).first()).toContainText("€49.90");
   await expect(app.locator('[data-state="waiting"]')).toBeHidden();
   await expect(app.locator("html")).toHaveAttribute("data-early", "");
+  // For reading only until the wasm is up: a click on it or on the toolbar would do nothing.
+  const pointer = (selector: string) =>
+    app.locator(selector).first().evaluate((element) => getComputedStyle(element).pointerEvents);
+  expect(await pointer("button.refresh")).toBe("none");
+  expect(await pointer(`#op-early ${HISTORY_ROWS} button`)).toBe("none");
 
   releaseWasm();
   // The wasm renders the same panel itself and the early one goes: nothing in #op-early, no mark.
   await expect(app.locator("html")).not.toHaveAttribute("data-early");
   await expect(early.locator("*")).toHaveCount(0);
   await expectCustomer(app, "Jane Doe");
+  expect(await pointer("button.refresh")).toBe("auto");
   const rows = app.locator(HISTORY_ROWS);
   await expect(rows).toHaveCount(5);
   // And it is live: an order opens.
