@@ -159,8 +159,8 @@ pub async fn open_session(
     meta(&page, "orderpane-session").context("the page has no session")
 }
 
-/// The `content` of the page's `<meta name="…">`.
-fn meta(page: &str, name: &str) -> Option<String> {
+/// The `content` of the page's `<meta name="…">` (the page's session and settings).
+pub fn meta(page: &str, name: &str) -> Option<String> {
     let at = page.find(&format!("name=\"{name}\""))?;
     let rest = &page[at..];
     let start = rest.find("content=\"")? + "content=\"".len();

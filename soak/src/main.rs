@@ -239,7 +239,7 @@ async fn panel_client(soak: Arc<Soak>, i: usize) {
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         };
-        let Some(token) = meta(&page, "orderpane-session") else {
+        let Some(token) = bench::meta(&page, "orderpane-session") else {
             continue;
         };
         let session = json!({"install": install, "token": token});
@@ -333,15 +333,6 @@ async fn hold_live(soak: Arc<Soak>, i: usize, ticket: String) {
     if !soak.finished() {
         soak.live_dropped.fetch_add(1, Ordering::Relaxed);
     }
-}
-
-/// The `content` of the page's `<meta name="…">`.
-fn meta(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("name=\"{name}\""))?;
-    let rest = &page[at..];
-    let start = rest.find("content=\"")? + "content=\"".len();
-    let end = rest[start..].find('"')?;
-    Some(rest[start..start + end].to_owned())
 }
 
 /// Stops the database in the middle of the run and starts it again; returns what happened.
@@ -443,12 +434,9 @@ fn gauge(scrape: &str, series: &str) -> Option<f64> {
         .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
+/// The value below which `share` (0–1) of the sorted `values` fall; NaN for none.
+fn percentile(sorted: &[f64], share: f64) -> f64 {
+    bench::percentile(sorted, share).unwrap_or(f64::NAN)
 }
 
 fn report(soak: &Soak, samples: &[Sample], outage: &Value) -> anyhow::Result<()> {
@@ -481,7 +469,7 @@ fn report(soak: &Soak, samples: &[Sample], outage: &Value) -> anyhow::Result<()>
     let mut latency = serde_json::Map::new();
     for (kind, mut ms) in kinds {
         ms.sort_by(f64::total_cmp);
-        let (p50, p99) = (percentile(&ms, 50.0), percentile(&ms, 99.0));
+        let (p50, p99) = (percentile(&ms, 0.50), percentile(&ms, 0.99));
         println!("{kind:<12} {:>8} {p50:>9.1} {p99:>9.1}", ms.len());
         latency.insert(
             kind.to_owned(),
