@@ -90,12 +90,4 @@ mod tests {
         assert_eq!(path, "/api/panel/early");
         assert!(crate::INBOX_SCRIPT.contains(&format!("fetch('{path}'")));
     }
-
-    #[test]
-    fn the_boot_script_shows_the_early_panel_where_the_page_looks_for_it() {
-        use crate::ui::bridge::host::{EARLY_MARK, EARLY_VIEW};
-        assert!(crate::INBOX_SCRIPT.contains(&format!("getElementById('{EARLY_VIEW}')")));
-        assert!(crate::INBOX_SCRIPT.contains(&format!("setAttribute('{EARLY_MARK}'")));
-        assert!(crate::INBOX_SCRIPT.contains(&format!("removeAttribute('{EARLY_MARK}')")));
-    }
 }

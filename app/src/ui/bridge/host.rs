@@ -356,3 +356,15 @@ mod browser {
         web_sys::console::debug_1(&JsValue::from_str(&format!("orderpane: {text}")));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EARLY_MARK, EARLY_VIEW};
+
+    #[test]
+    fn the_boot_script_shows_the_early_panel_where_the_page_looks_for_it() {
+        assert!(crate::INBOX_SCRIPT.contains(&format!("getElementById('{EARLY_VIEW}')")));
+        assert!(crate::INBOX_SCRIPT.contains(&format!("setAttribute('{EARLY_MARK}'")));
+        assert!(crate::INBOX_SCRIPT.contains(&format!("removeAttribute('{EARLY_MARK}')")));
+    }
+}
