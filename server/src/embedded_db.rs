@@ -627,10 +627,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The pid of a live postmaster recorded in `cluster_dir`, if any.
+/// The postmaster of `cluster_dir`, from its pid file, if it runs. A pid file left behind by
+/// a cluster that did not shut down cleanly may name a pid the system has since given to
+/// another process (a signal meant for Postgres would then hit it): only a running `postgres`
+/// program counts.
 fn running_postmaster(cluster_dir: &Path) -> Option<Pid> {
     let pid_file = fs::read_to_string(cluster_dir.join("postmaster.pid")).ok()?;
     let pid = Pid::from_raw(pid_file.lines().next()?.trim().parse().ok()?);
-    kill(pid, None).is_ok().then_some(pid)
+    let program = fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+    let is_postgres = program.file_name() == Some(std::ffi::OsStr::new("postgres"));
+    (is_postgres && kill(pid, None).is_ok()).then_some(pid)
 }
 
 fn wait_for_exit(pid: Pid, limit: Duration) {
@@ -660,6 +666,20 @@ fn log_tail(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stale_pid_file_naming_another_program_is_no_running_postmaster() {
+        let dir = std::env::temp_dir().join(format!("orderpane-stale-pid-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("folder");
+        // This test's own pid: alive, but not Postgres (as a reused pid would be).
+        fs::write(
+            dir.join("postmaster.pid"),
+            format!("{}\n", std::process::id()),
+        )
+        .expect("write");
+        assert_eq!(running_postmaster(&dir), None);
+        fs::remove_dir_all(&dir).expect("clean up");
+    }
 
     fn fake_install(root: &Path, version: &str) -> PathBuf {
         let bin = root.join(version).join("bin");
