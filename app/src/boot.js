@@ -18,7 +18,8 @@
  *    `#op-early` at once, and marks `<html data-early>` (the stylesheet then hides the waiting
  *    state), so the agent reads the panel before the wasm has started. It shows nothing once
  *    the page has shown its own panel, and takes the panel down if the host posts a different
- *    context first. The wasm renders its own panel and removes this one. Then it calls
+ *    context first. The wasm later shows the same HTML as its own panel (adopted, not rendered
+ *    again) and empties this element. Once the panel is shown, the script calls
  *    `window.__orderpaneGo` (ui/wasm_start.rs), which starts the wasm if it has not started.
  *
  * The session comes from the `<meta name="orderpane-…">` tags (ui/bridge/session.rs), read when a
@@ -52,7 +53,7 @@ var asked,stale;
 // Shows the server-rendered panel of the early lookup's answer, unless the page has shown
 // its own already (the wasm sets __orderpaneEarlyDone, ui/bridge/host.rs drop_early_view) or
 // another context came first (an agent must never see one contact's panel under another's).
-// The wasm, once it has rendered the same panel itself, takes its place.
+// The wasm, once it shows the same panel (the same HTML, adopted), takes its place.
 function show(t){
 var a,v=d.getElementById('op-early');
 if(!t||!v||stale||w.__orderpaneEarlyDone)return;
@@ -85,7 +86,7 @@ return
 }
 asked=e.data;
 // The body api::early_panel reads: the page's session, the message as it came, and the
-// browser's language (the panel's HTML is rendered in its locale, as the wasm would).
+// browser's language (the server renders the panel's HTML in its locale, as for the wasm).
 w.__orderpaneEarly=fetch('/api/panel/early',{
 method:'POST',
 headers:{'content-type':'application/json'},

@@ -1,7 +1,9 @@
 //! The Orderpane Leptos app: the HTML shell, the panel page and its server functions.
 //!
-//! Compiled twice: with `ssr` into the server (rendering and the server functions' bodies)
-//! and with `hydrate` into the browser's wasm (interactivity and the host bridge).
+//! Compiled twice: with `ssr` into the server (rendering, including the panel's body for
+//! every lookup, and the server functions' bodies) and with `hydrate` into the browser's wasm
+//! (the page's chrome, the host bridge, the lookup, live updates and the behaviours of the
+//! server's panel HTML; see `ui::panel`).
 //!
 //! The folders are the layers, and imports run one way: `ui` → `api` → `server` → `model`.
 

@@ -73,10 +73,12 @@ impl AppState {
             provide_context(attention);
             provide_context(trust.clone());
             provide_context(proxies.clone());
-            // The early lookup answers with the panel's HTML too (see `api::panel::early_panel`).
-            provide_context(app::server::context::PanelRenderer(
-                app::ui::panel::prerender,
-            ));
+            // Every lookup answers with the panel's HTML, rendered by the UI's components here
+            // on the server (see `app::server::context::PanelRenderer`).
+            provide_context(app::server::context::PanelRenderer {
+                panel: app::ui::panel::prerender,
+                orders: app::ui::panel::order_rows,
+            });
         }
     }
 }

@@ -285,3 +285,138 @@ pub fn test_database(pool: &PgPool) -> String {
         .expect("the test database has a name")
         .to_string()
 }
+
+/// A panel as the server answers a lookup (`/api/panel`): the page's facts, and readers of
+/// its HTML for what the agent sees. The HTML is the page's own components rendered on the
+/// server; these look for the classes and `data-*` attributes the page and its browser tests
+/// find things by.
+pub struct Answer {
+    /// The answer as the page receives it.
+    pub view: app::model::panel::PanelView,
+}
+
+impl Answer {
+    /// Reads a `200 OK` panel answer.
+    pub async fn of(response: Response<Body>) -> Self {
+        assert_eq!(response.status(), axum::http::StatusCode::OK);
+        Self {
+            view: serde_json::from_str(&text(response).await).expect("panel JSON"),
+        }
+    }
+
+    /// The panel's HTML.
+    pub fn html(&self) -> &str {
+        &self.view.html
+    }
+
+    /// The store reference of the customer the panel shows (its header's `data-customer`).
+    pub fn customer(&self) -> Option<String> {
+        first_attribute(self.html(), r#"<header data-customer=""#)
+    }
+
+    /// The shown customer's name (the header's `<h1>`).
+    pub fn name(&self) -> Option<String> {
+        between(self.html(), "<h1>", "</h1>").map(text_of)
+    }
+
+    /// The header's line under the name: "C-1001 · matched by email", "… · linked by an agent"
+    /// (without the Unlink button's word).
+    pub fn basis(&self) -> String {
+        let header = between(self.html(), "<header", "</header>").unwrap_or_default();
+        let line = between(header, r#"<p class="muted">"#, "</p>").unwrap_or_default();
+        let line = line.split("<button").next().unwrap_or_default();
+        text_of(line).trim_end().to_owned()
+    }
+
+    /// The header's "Also matches: …" line, empty when the contact matches no one else.
+    pub fn also(&self) -> String {
+        between(self.html(), r#"data-state="also-matches""#, "</p>")
+            .and_then(|line| line.split_once('>'))
+            .map(|(_, line)| text_of(line))
+            .unwrap_or_default()
+    }
+
+    /// The references of the customers listed to choose from (several matches, none shown).
+    pub fn candidates(&self) -> Vec<String> {
+        attributes(self.html(), r#"<li data-customer=""#)
+    }
+
+    /// True when no customer matches the contact (the panel offers the search instead).
+    pub fn matches_no_one(&self) -> bool {
+        self.html().contains(r#"data-state="no-match""#)
+            && self.customer().is_none()
+            && self.candidates().is_empty()
+    }
+
+    /// The order numbers of the shown customer's history, as listed (newest first).
+    pub fn orders(&self) -> Vec<String> {
+        let table = between(self.html(), r#"<table class="orders">"#, "</table>");
+        attributes(table.unwrap_or_default(), r#"<tr data-order=""#)
+    }
+
+    /// The order numbers pinned as mentioned in the conversation.
+    pub fn mentioned(&self) -> Vec<String> {
+        let table = between(self.html(), r#"class="orders mentioned">"#, "</table>");
+        attributes(table.unwrap_or_default(), r#"<tr data-order=""#)
+    }
+
+    /// What the server verified, as the panel's push ticket records it.
+    pub fn verified(&self) -> app::model::verified::Verified {
+        self.view
+            .live
+            .as_ref()
+            .expect("a live ticket")
+            .watching
+            .verified
+    }
+
+    /// The panel's text, as the agent reads it (tags dropped).
+    pub fn text(&self) -> String {
+        text_of(self.html())
+    }
+}
+
+/// The part of `html` after the first `start` and before the next `end`.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = html.find(start)? + start.len();
+    let to = html[from..].find(end)? + from;
+    Some(&html[from..to])
+}
+
+/// The values of every attribute that `prefix` opens (it ends with `="`), in order.
+pub fn attributes(html: &str, prefix: &str) -> Vec<String> {
+    html.match_indices(prefix)
+        .filter_map(|(at, _)| {
+            let value = &html[at + prefix.len()..];
+            Some(unescape(&value[..value.find('"')?]))
+        })
+        .collect()
+}
+
+/// The value of the first attribute that `prefix` opens.
+pub fn first_attribute(html: &str, prefix: &str) -> Option<String> {
+    attributes(html, prefix).into_iter().next()
+}
+
+/// The text of an HTML fragment: tags and comments dropped, entities read.
+pub fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        rest = rest[open..]
+            .find('>')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    text.push_str(rest);
+    unescape(&text)
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

@@ -5,10 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use app::{
-    model::{error::PanelError, panel::Panel},
-    server::secret::Secret,
-};
+use app::{model::error::PanelError, server::secret::Secret};
 use axum::http::StatusCode;
 use common::*;
 use serde_json::{json, Value};
@@ -130,10 +127,14 @@ async fn the_contact_comes_from_the_helpdesk_not_from_the_browser(pool: PgPool) 
     // The browser claims Lena; the helpdesk says conversation 101 is with Jane.
     let response = ask(&app, json!({"email": "lena@example.com"}), "7", "101").await;
     assert_eq!(response.status(), StatusCode::OK);
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    assert!(panel.verified.agent && panel.verified.contact);
-    assert_eq!(panel.matches.len(), 1);
-    assert_eq!(panel.matches[0].reference, "C-1001");
+    let panel = Answer::of(response).await;
+    assert!(panel.verified().agent && panel.verified().contact);
+    assert_eq!(panel.customer().as_deref(), Some("C-1001"));
+    assert_eq!(panel.also(), "", "only Jane");
+    assert!(
+        !panel.text().contains("unverified"),
+        "nothing to warn of: the helpdesk said who this is"
+    );
     let audit = app::server::db::audit::newest(&pool, None, 1)
         .await
         .expect("audit");
@@ -220,9 +221,12 @@ async fn without_an_api_token_the_browsers_contact_is_used_and_marked_unverified
         .expect("demo");
     let app = TestApp::new(pool.clone(), "unverified");
     let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    assert_eq!(panel.verified, Default::default());
-    assert_eq!(panel.matches[0].reference, "C-1001");
+    let panel = Answer::of(response).await;
+    assert_eq!(panel.verified(), Default::default());
+    assert_eq!(panel.customer().as_deref(), Some("C-1001"));
+    assert!(panel
+        .text()
+        .contains("Unverified: this contact is as the helpdesk page reported it."));
     let audit = app::server::db::audit::newest(&pool, None, 1)
         .await
         .expect("audit");
@@ -244,17 +248,17 @@ async fn the_configured_customer_field_of_the_helpdesks_contact_is_its_customer_
     let app = TestApp::with(pool, options(&site_root("field")), trust_with(install));
 
     let response = ask(&app, json!({"email": "jane@example.com"}), "7", "101").await;
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    assert!(panel.verified.agent && panel.verified.contact);
-    let shown = panel.customer.expect("one customer is shown");
+    let panel = Answer::of(response).await;
+    assert!(panel.verified().agent && panel.verified().contact);
     assert_eq!(
-        shown.reference, "C-1005",
+        panel.customer().as_deref(),
+        Some("C-1005"),
         "the linked customer, by the field"
     );
-    assert_eq!(
-        panel.matches.len(),
-        2,
-        "Jane still matches by email, and is listed"
+    assert!(
+        panel.also().contains("Jane Doe (C-1001, email)"),
+        "Jane still matches by email, and is listed: {}",
+        panel.also()
     );
 }
 
@@ -279,11 +283,6 @@ async fn verified_mentioned_orders_come_from_the_helpdesks_messages_not_the_brow
         "mentioned": ["1013"],
     }});
     let response = app.send(post_json("/api/panel", body)).await;
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    let pinned: Vec<&str> = panel
-        .mentioned
-        .iter()
-        .map(|m| m.order.number.as_str())
-        .collect();
-    assert_eq!(pinned, ["1004"]);
+    let panel = Answer::of(response).await;
+    assert_eq!(panel.mentioned(), ["1004"]);
 }

@@ -5,11 +5,7 @@ mod common;
 use std::sync::Arc;
 
 use app::{
-    model::{
-        error::PanelError,
-        panel::{Panel, Verified},
-        session::SessionProof,
-    },
+    model::{error::PanelError, panel::Verified, session::SessionProof},
     server::{install::Install, secret::Secret, trust::Trust},
 };
 use axum::http::StatusCode;
@@ -92,8 +88,8 @@ async fn a_valid_host_token_lets_the_lookup_run_and_names_the_operator(pool: PgP
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    assert_eq!(panel.matches[0].reference, "C-1001");
+    let panel = Answer::of(response).await;
+    assert_eq!(panel.customer().as_deref(), Some("C-1001"));
     let audit = app::server::db::audit::newest(&pool, Some("lime"), 1)
         .await
         .expect("audit");
@@ -104,11 +100,16 @@ async fn a_valid_host_token_lets_the_lookup_run_and_names_the_operator(pool: PgP
     // Lime's token vouches for the operator, not for the contact (the browser's keys):
     // said exactly, in the panel and in the audit row.
     assert_eq!(
-        panel.verified,
+        panel.verified(),
         Verified {
             agent: true,
             contact: false
         }
+    );
+    assert!(
+        panel.text().contains("Contact unverified"),
+        "{}",
+        panel.text()
     );
     assert!(audit[0].agent_verified);
     assert!(!audit[0].contact_verified);

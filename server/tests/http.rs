@@ -2,10 +2,7 @@
 
 mod common;
 
-use app::model::{
-    error::PanelError,
-    panel::{MatchBasis, Panel},
-};
+use app::model::error::PanelError;
 use app::server::client_addr::TrustedProxies;
 use axum::http::{header, StatusCode};
 use axum::{body::Body, http::Request};
@@ -19,9 +16,8 @@ async fn demo(pool: &PgPool) {
         .expect("demo data"));
 }
 
-async fn panel_of(response: axum::http::Response<axum::body::Body>) -> Panel {
-    assert_eq!(response.status(), StatusCode::OK);
-    serde_json::from_str(&text(response).await).expect("panel JSON")
+async fn panel_of(response: axum::http::Response<axum::body::Body>) -> Answer {
+    Answer::of(response).await
 }
 
 #[sqlx::test(migrations = false)]
@@ -149,16 +145,38 @@ async fn the_panel_lists_the_matched_customers_orders_newest_first(pool: PgPool)
     demo(&pool).await;
     let app = TestApp::new(pool, "panel");
     let panel = panel_of(app.panel(json!({"email": "jane@example.com"})).await).await;
-    assert_eq!(panel.matches.len(), 1);
-    assert_eq!(panel.matches[0].reference, "C-1001");
-    assert_eq!(panel.matches[0].basis, MatchBasis::Email);
-    let numbers: Vec<_> = panel.orders.iter().map(|o| o.number.as_str()).collect();
-    assert_eq!(numbers, ["1005", "1004", "1003", "1002", "1001"]);
-    let dates: Vec<_> = panel.orders.iter().map(|o| o.placed_on.clone()).collect();
+    assert_eq!(panel.customer().as_deref(), Some("C-1001"));
+    assert_eq!(panel.basis(), "C-1001 · matched by email");
+    assert_eq!(panel.also(), "", "no one else matches");
+    assert_eq!(panel.orders(), ["1005", "1004", "1003", "1002", "1001"]);
+    let table = between(panel.html(), r#"<table class="orders">"#, "</table>").expect("orders");
+    let dates = attributes(table, r#"<time datetime=""#);
+    assert_eq!(dates.len(), 5);
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted);
-    assert_eq!(panel.orders[0].total.display(), "EUR 49.90");
+    // Money and dates in the default locale (the request named no language).
+    let newest = between(table, r#"<tr data-order="1005""#, "</tr>").expect("1005");
+    assert!(text_of(newest).contains("€49.90"), "{newest}");
+    assert!(text_of(newest).contains("Nov 18, 2026"), "{newest}");
+    assert!(panel.view.customer_id.is_some());
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_panel_is_written_in_the_language_the_page_names(pool: PgPool) {
+    common::migrate(&pool).await;
+    demo(&pool).await;
+    let app = TestApp::new(pool, "panel-language");
+    let mut body = panel_body(&app.session(), json!({"email": "jane@example.com"}));
+    body["request"]["language"] = json!("de-DE");
+    let panel = panel_of(app.send(post_json("/api/panel", body.clone())).await).await;
+    let text = panel.text();
+    assert!(text.contains("49,90\u{a0}€"), "{text}");
+    assert!(text.contains("18.11.2026"), "{text}");
+    // Anything but a language tag is refused before anything is looked up.
+    body["request"]["language"] = json!("de\"><script>");
+    let response = app.send(post_json("/api/panel", body)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
 
 #[sqlx::test(migrations = false)]
@@ -167,10 +185,11 @@ async fn several_matching_customers_are_all_returned_without_orders(pool: PgPool
     demo(&pool).await;
     let app = TestApp::new(pool, "several");
     let panel = panel_of(app.panel(json!({"email": "lena@example.com"})).await).await;
-    let references: Vec<_> = panel.matches.iter().map(|m| m.reference.as_str()).collect();
-    assert_eq!(references, ["C-1003", "C-1004"]);
+    assert_eq!(panel.candidates(), ["C-1003", "C-1004"]);
+    assert_eq!(panel.customer(), None);
+    assert_eq!(panel.view.customer_id, None);
     assert!(
-        panel.orders.is_empty(),
+        panel.orders().is_empty(),
         "never guess which of several customers"
     );
 }
@@ -482,9 +501,16 @@ async fn a_national_phone_is_read_with_the_installs_region(pool: PgPool) {
         trust_with(install),
     );
     let panel = panel_of(app.panel(national).await).await;
-    let jane = panel.customer.expect("Jane, by +492211234567");
-    assert_eq!(jane.name, "Jane Doe");
-    assert_eq!(jane.basis, MatchBasis::Phone);
+    assert_eq!(
+        panel.name().as_deref(),
+        Some("Jane Doe"),
+        "Jane, by +492211234567"
+    );
+    assert!(
+        panel.basis().ends_with("matched by phone"),
+        "{}",
+        panel.basis()
+    );
 }
 
 #[sqlx::test(migrations = false)]
@@ -497,11 +523,22 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     let mut body = panel_body(&session, json!({"email": "marco@example.it"}));
     body["request"]["mentioned"] = json!(["1004"]);
     let panel = panel_of(app.send(post_json("/api/panel", body)).await).await;
-    assert_eq!(panel.orders.len(), 20);
-    let ticket = panel.live.expect("ticket").ticket;
-    let marco = panel.customer.expect("customer").id;
-    let jane = panel.mentioned[0].customer_id;
-    let after = panel.more_orders.expect("more than a page");
+    let first_page = panel.orders();
+    assert_eq!(first_page.len(), 20);
+    assert_eq!(panel.mentioned(), ["1004"]);
+    let live = panel.view.live.clone().expect("ticket");
+    let ticket = live.ticket;
+    let marco = panel.view.customer_id.expect("customer");
+    let jane: i64 =
+        sqlx::query_scalar("select id from orderpane_store.customers where reference = 'C-1001'")
+            .fetch_one(&pool)
+            .await
+            .expect("Jane");
+    assert!(
+        live.watching.customers.contains(&jane),
+        "the mentioned order's owner"
+    );
+    let after = panel.view.more_orders.clone().expect("more than a page");
     let more = |session: &app::model::session::SessionProof, customer: i64, ticket: &str| {
         post_json(
             "/api/orders/more",
@@ -514,8 +551,15 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     assert_eq!(response.status(), StatusCode::OK);
     let page: app::model::panel::OrdersPage =
         serde_json::from_str(&text(response).await).expect("JSON");
-    assert_eq!(page.orders.len(), 20);
-    assert!(page.orders[0].number < panel.orders[19].number, "continues");
+    // Rows of the same order list, rendered as the panel's are.
+    let numbers = attributes(&page.html, r#"<tr data-order=""#);
+    assert_eq!(numbers.len(), 20);
+    assert!(
+        page.html.starts_with(r#"<tbody class="order-group">"#),
+        "{}",
+        page.html
+    );
+    assert!(numbers[0] < first_page[19], "continues");
     assert!(page.next.is_some());
     // The page is audited like the lookup, with the agent and conversation of its ticket.
     let rows: Vec<(Option<String>, Option<String>, Vec<i64>)> = sqlx::query_as(
@@ -558,7 +602,11 @@ async fn more_orders_pages_only_through_the_customer_this_sessions_panel_shows(p
     assert_eq!(response.status(), StatusCode::OK);
     let two: app::model::panel::OrdersPage =
         serde_json::from_str(&text(response).await).expect("JSON");
-    assert_eq!(two.orders.len(), 25, "the 25 orders after the first page");
+    assert_eq!(
+        attributes(&two.html, r#"<tr data-order=""#).len(),
+        25,
+        "the 25 orders after the first page"
+    );
     assert_eq!(two.next, None);
     for out_of_bounds in [0, app::model::panel::MAX_PAGES_AT_ONCE + 1] {
         let response = app.send(pages(out_of_bounds)).await;
@@ -590,11 +638,13 @@ async fn the_early_lookup_reads_the_hosts_message_like_the_page(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::OK);
     let answer: app::model::panel::EarlyAnswer =
         serde_json::from_str(&text(response).await).expect("JSON");
-    assert_eq!(answer.panel.customer.expect("Jane").name, "Jane Doe");
+    let panel = Answer { view: answer.view };
+    assert_eq!(panel.name().as_deref(), Some("Jane Doe"));
+    assert_eq!(panel.mentioned(), ["1004"]);
     assert_eq!(answer.request.mentioned, ["1004"]);
     assert_eq!(answer.request.context.contact_id.as_deref(), Some("55"));
     assert!(
-        answer.panel.live.is_some(),
+        panel.view.live.is_some(),
         "a push ticket, as for the page's lookup"
     );
     let audited: Vec<String> = sqlx::query_scalar("select action from orderpane.audit_events")

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use app::model::{live::Watch, panel::Panel};
+use app::model::live::Watch;
 use axum::{
     body::Body,
     http::{Response, StatusCode},
@@ -94,9 +94,9 @@ async fn a_panel_carries_a_ticket_that_hears_its_customers_store_changes(pool: P
 
     let response = app.panel(json!({"email": "jane@example.com"})).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let panel: Panel = serde_json::from_str(&text(response).await).expect("panel");
-    let jane = panel.customer.expect("Jane is shown").id;
-    let live = panel.live.expect("a live ticket");
+    let panel = Answer::of(response).await;
+    let jane = panel.view.customer_id.expect("Jane is shown");
+    let live = panel.view.live.expect("a live ticket");
     assert!(live.watching.customers.contains(&jane));
     assert_eq!(live.watching.conversation.as_deref(), Some("101"));
 

@@ -255,7 +255,7 @@ async fn panel_client(soak: Arc<Soak>, i: usize) {
         };
         let panel: Value = serde_json::from_str(&panel).unwrap_or_default();
         let ticket = panel["live"]["ticket"].as_str().map(str::to_owned);
-        let customer = panel["customer"]["id"].as_i64();
+        let customer = panel["customer_id"].as_i64();
         let mut after = panel["more_orders"].as_str().map(str::to_owned);
         let live = ticket
             .clone()

@@ -6,17 +6,28 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 use crate::model::error::PanelError;
-use crate::model::panel::{EarlyAnswer, MoreOrdersRequest, OrdersPage, Panel, PanelRequest};
+use crate::model::panel::{EarlyAnswer, MoreOrdersRequest, OrdersPage, PanelRequest, PanelView};
 use crate::model::session::SessionProof;
 
 /// Finds the customers matching the contact's keys and, when exactly one matches, their
-/// newest orders. One round trip for the whole panel; audited as `panel.lookup`.
+/// newest orders; answers with the panel rendered as HTML in the agent's locale
+/// ([`PanelRequest::language`]) and the facts the page's interactive parts need. One round
+/// trip for the whole panel; audited as `panel.lookup`.
 #[server(prefix = "/api", endpoint = "panel", input = Json)]
-pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
-    use crate::server::{context::authorize, panel::panel_for};
+pub async fn load_panel(request: PanelRequest) -> Result<PanelView, PanelError> {
+    use crate::server::{
+        context::authorize,
+        panel::{panel_for, presentation, view_of},
+    };
 
     let (session, db) = authorize(&request.context.session)?;
-    Ok(panel_for(&session, &db, &request, "panel.lookup").await?)
+    let panel = panel_for(&session, &db, &request, "panel.lookup").await?;
+    let shown = presentation(
+        &session,
+        request.language.as_deref(),
+        request.chosen.as_deref(),
+    );
+    Ok(view_of(&panel, &shown)?)
 }
 
 /// The page's first lookup, started by the inline boot script as soon as a Chatwoot-family
@@ -26,9 +37,9 @@ pub async fn load_panel(request: PanelRequest) -> Result<Panel, PanelError> {
 /// Checked and limited exactly like [`load_panel`]; audited as `panel.early` (a page that
 /// does not adopt the answer looks up again, audited as `panel.lookup`).
 ///
-/// `language` is the browser's (`navigator.language`): the answer carries the panel rendered
-/// as HTML in the locale the page would use, which the boot script shows before the wasm has
-/// started.
+/// `language` is the browser's (`navigator.language`): the panel is rendered in its locale, as
+/// the page would ask for it. The boot script shows the answer's HTML before the wasm has
+/// started, and the wasm adopts it.
 #[server(prefix = "/api", endpoint = "panel/early", input = Json)]
 pub async fn early_panel(
     session: SessionProof,
@@ -36,8 +47,8 @@ pub async fn early_panel(
     language: Option<String>,
 ) -> Result<EarlyAnswer, PanelError> {
     use crate::server::{
-        context::{authorize, panel_renderer},
-        panel::panel_for,
+        context::authorize,
+        panel::{panel_for, presentation, view_of},
     };
     use orderpane::host::{parse_message, HostEvent};
 
@@ -48,19 +59,15 @@ pub async fn early_panel(
         ));
     };
     let customer_field = checked.install.customer_field.as_deref();
-    let request = PanelRequest::for_context(session, &host, customer_field);
+    let request = PanelRequest::for_context(session, &host, customer_field, language);
     let panel = panel_for(&checked, &db, &request, "panel.early").await?;
-    let html = panel_renderer()
-        .map(|render| render(&panel, language.as_deref().unwrap_or_default()))
-        .unwrap_or_default();
-    Ok(EarlyAnswer {
-        request,
-        panel,
-        html,
-    })
+    let shown = presentation(&checked, request.language.as_deref(), None);
+    let view = view_of(&panel, &shown)?;
+    Ok(EarlyAnswer { request, view })
 }
 
-/// The next page of the shown customer's orders. Audited like the panel, as `orders.page`.
+/// The next pages of the shown customer's orders, rendered as the order list's rows. Audited
+/// like the panel, as `orders.page`.
 #[server(prefix = "/api", endpoint = "orders/more", input = Json)]
 pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, PanelError> {
     use crate::server::{context::authorize, panel};

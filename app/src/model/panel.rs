@@ -1,4 +1,9 @@
-//! The panel's wire types: what the page asks for and what the server answers.
+//! The panel's types: what the page asks for, what the server assembles, and what it answers.
+//!
+//! The server renders the panel's HTML itself (`ui::panel::render`, on the server only), so the
+//! browser receives a [`PanelView`]: that HTML and the few facts its interactive parts need.
+//! The assembled [`Panel`] (orders, billing, summary…) never travels: the browser's wasm
+//! neither deserializes nor renders it, which keeps the wasm every agent downloads small.
 
 use orderpane::{contact_keys::ContactKeys, host::Agent, money::Money};
 use serde::{Deserialize, Serialize};
@@ -132,7 +137,8 @@ pub struct Shipment {
     pub delivered_on: Option<String>,
 }
 
-/// Everything the panel shows for one contact.
+/// Everything the panel shows for one contact, as the server assembles it (and renders it:
+/// it never travels to the browser).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Panel {
     /// Every customer the contact's keys match (none, one, or several).
@@ -220,23 +226,33 @@ pub struct PanelRequest {
     /// `MAX_REFERENCES` of at most `MAX_REFERENCE_LEN` characters each.
     #[serde(default)]
     pub mentioned: Vec<String>,
+    /// The agent's language (a BCP 47 tag such as `de-DE`): the server writes money and dates
+    /// in its locale. `None`: the default locale.
+    #[serde(default)]
+    pub language: Option<String>,
 }
+
+/// The longest language tag a request may carry (BCP 47 tags in use are far shorter).
+pub const MAX_LANGUAGE_LEN: usize = 35;
 
 impl PanelRequest {
     /// The lookup the page makes for a context the host sent: its keys (with the install's
     /// customer field), agent, conversation, contact and the order numbers its messages
-    /// mention; no choice yet. The browser builds its first request like this, and the
-    /// server does for the early lookup (`api::panel::early_panel`), so the two can be compared.
+    /// mention; no choice yet; rendered in `language`. The browser builds its first request
+    /// like this, and the server does for the early lookup (`api::panel::early_panel`), so the
+    /// two can be compared.
     pub fn for_context(
         session: SessionProof,
         host: &orderpane::host::HostContext,
         customer_field: Option<&str>,
+        language: Option<String>,
     ) -> Self {
         Self {
             context: AgentContext::new(session, Some(host), None),
             keys: host.contact.lookup_keys(customer_field),
             chosen: None,
             mentioned: first_mentions(orderpane::references::mentioned_numbers(&host.transcript)),
+            language,
         }
     }
 
@@ -252,12 +268,16 @@ impl PanelRequest {
         self.keys == other.keys
             && self.chosen == other.chosen
             && self.mentioned == other.mentioned
+            && self.language == other.language
             && who(self) == who(other)
     }
 
     /// Checks what the browser controls beyond the keys; the message is for the agent.
     pub fn validate(&self) -> Result<(), String> {
         use orderpane::references::{MAX_REFERENCES, MAX_REFERENCE_LEN};
+        if !valid_language(self.language.as_deref()) {
+            return Err("the agent's language is not a language tag".into());
+        }
         if self.mentioned.len() > MAX_REFERENCES {
             return Err(format!(
                 "at most {MAX_REFERENCES} mentioned orders are looked up"
@@ -278,6 +298,17 @@ impl PanelRequest {
     }
 }
 
+/// True for no language, or a short tag of letters, digits, `-` and `_` (what a browser or a
+/// host names a locale with).
+pub fn valid_language(language: Option<&str>) -> bool {
+    language.is_none_or(|tag| {
+        tag.len() <= MAX_LANGUAGE_LEN
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
+}
+
 /// The order numbers a lookup sends: each once, in the order given, at most `MAX_REFERENCES`.
 pub fn first_mentions(numbers: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
@@ -288,19 +319,52 @@ pub fn first_mentions(numbers: impl IntoIterator<Item = String>) -> Vec<String> 
         .collect()
 }
 
-/// The answer to the early lookup: the panel, and the request the server read from the
-/// host's message, which the page compares with its own before adopting the panel.
+/// The panel as the server answers a lookup: its HTML, rendered on the server in the agent's
+/// locale by the page's own components, and the few facts the page's interactive parts need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelView {
+    /// The panel's body as the page shows it (the page's toolbar and states are its own).
+    pub html: String,
+    /// The database id of the customer whose history the panel shows, if any (its orders can
+    /// be paged through, see [`MoreOrdersRequest`]).
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    /// Where the next page of that customer's orders starts, when there is one.
+    #[serde(default)]
+    pub more_orders: Option<String>,
+    /// The ticket for this panel's push connection (live updates), and what it watches.
+    #[serde(default)]
+    pub live: Option<LiveTicket>,
+}
+
+/// How the server renders a panel for the agent who asked: plain data the server works out
+/// from the request and the install, read by the panel's components on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presentation {
+    /// The agent's language tag (empty: the default locale), for money and dates.
+    pub language: String,
+    /// True where the host takes text into the agent's reply itself (Lime Connect): orders
+    /// offer "Insert into reply" and carry their summary in markdown too.
+    pub inserts_into_reply: bool,
+    /// True where the order being discussed is recorded in a conversation field (Lime Connect
+    /// with the install's order field): orders offer "Mark as discussed".
+    pub records_discussed: bool,
+    /// The customer reference the agent chose among several matches, if they chose one.
+    pub chosen: Option<String>,
+}
+
+/// The answer to the early lookup: the panel as [`load_panel`](crate::api::panel::load_panel)
+/// answers it, and the request the server read from the host's message, which the page
+/// compares with its own before adopting the panel. The boot script shows `html` at once,
+/// before the wasm has started; the wasm then adopts the same HTML as its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EarlyAnswer {
     /// What the server looked up (as [`PanelRequest::for_context`] reads the message).
     pub request: PanelRequest,
-    /// The panel for it.
-    pub panel: Panel,
-    /// The panel as the page renders it, rendered by the server: the boot script shows it at
-    /// once, before the wasm has started (which then renders the panel itself and takes its
-    /// place). Empty when the server could not render it; the wasm never reads it.
-    #[serde(default, skip_deserializing)]
-    pub html: String,
+    /// The panel for it (its fields sit at the top level of the JSON, beside `request`, where
+    /// the boot script reads `html`).
+    #[serde(flatten)]
+    pub view: PanelView,
 }
 
 /// What the panel asks for the next page of a customer's orders.
@@ -308,17 +372,20 @@ pub struct EarlyAnswer {
 pub struct MoreOrdersRequest {
     /// The page's session.
     pub session: SessionProof,
-    /// The panel's signed ticket ([`Panel::live`]): it names the customers this panel shows,
-    /// so a page can only page through a customer it was given.
+    /// The panel's signed ticket ([`PanelView::live`]): it names the customers this panel
+    /// shows, so a page can only page through a customer it was given.
     pub ticket: String,
-    /// The customer whose orders to page through.
+    /// The customer whose orders to page through ([`PanelView::customer_id`]).
     pub customer_id: i64,
-    /// Where the page starts: [`Panel::more_orders`] or the previous page's `next`.
+    /// Where the page starts: [`PanelView::more_orders`] or the previous page's `next`.
     pub after: String,
     /// How many pages at once, 1 to [`MAX_PAGES_AT_ONCE`]: more than one when a panel that a
     /// live change rebuilt opens again the pages the agent had open.
     #[serde(default = "one_page")]
     pub pages: u8,
+    /// The agent's language, as in [`PanelRequest::language`].
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// The most pages of orders one call returns.
@@ -328,11 +395,12 @@ fn one_page() -> u8 {
     1
 }
 
-/// One more page of orders.
+/// More pages of orders, rendered by the server as the panel's own rows are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrdersPage {
-    /// Up to [`ORDER_PAGE_SIZE`] orders a page, newest first.
-    pub orders: Vec<OrderRow>,
+    /// Up to [`ORDER_PAGE_SIZE`] orders a page, newest first: the order list's row groups
+    /// (`<tbody class="order-group">`), to be added at the end of its table.
+    pub html: String,
     /// Where the page after this one starts, when there is one.
     pub next: Option<String>,
 }
@@ -359,21 +427,36 @@ mod tests {
         let Ok(HostEvent::AppContext(host)) = parse_message(message) else {
             panic!("an appContext");
         };
-        let request = PanelRequest::for_context(proof("a"), &host, None);
+        let request = PanelRequest::for_context(proof("a"), &host, None, Some("de-DE".into()));
         assert_eq!(request.mentioned, ["1004", "INV-1010"]);
         assert_eq!(request.context.conversation_id.as_deref(), Some("101"));
         assert_eq!(request.context.contact_id.as_deref(), Some("55"));
         // Another token is the same lookup; another choice or contact is not.
-        let same = PanelRequest::for_context(proof("b"), &host, None);
+        let same = PanelRequest::for_context(proof("b"), &host, None, Some("de-DE".into()));
         assert!(request.same_lookup(&same));
         let chosen = PanelRequest {
             chosen: Some("C-1004".into()),
             ..same.clone()
         };
         assert!(!request.same_lookup(&chosen));
-        let mut elsewhere = same;
+        let mut elsewhere = same.clone();
         elsewhere.context.contact_id = Some("56".into());
         assert!(!request.same_lookup(&elsewhere));
+        // Rendered in another locale, it is another panel.
+        let english = PanelRequest {
+            language: Some("en-US".into()),
+            ..same
+        };
+        assert!(!request.same_lookup(&english));
+    }
+
+    #[test]
+    fn a_language_is_a_short_tag() {
+        assert!(valid_language(None));
+        assert!(valid_language(Some("de-DE")));
+        assert!(valid_language(Some("zh_Hant_TW")));
+        assert!(!valid_language(Some("de\"><script>")));
+        assert!(!valid_language(Some(&"a".repeat(MAX_LANGUAGE_LEN + 1))));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::error::{ServerError, ServerResult};
 use super::store::StoreSchema;
 use super::trust::{Session, Trust, TrustError};
 use crate::model::error::PanelError;
-use crate::model::panel::Panel;
+use crate::model::panel::{OrderRow, Panel, Presentation};
 use crate::model::session::SessionProof;
 
 /// The database pool provided to server functions.
@@ -43,15 +43,21 @@ pub fn database() -> ServerResult<Database> {
     })
 }
 
-/// Renders a panel as the page shows it, in a browser language's locale: the UI's
-/// `ui::panel::prerender`, provided by the server (this layer does not import the UI).
+/// Renders the panel's HTML as the page shows it: the UI's components (`ui::panel::render`),
+/// run on the server and provided to server functions by the server binary, because this
+/// layer does not import the UI. Every lookup answers with this HTML; the browser's wasm
+/// carries none of these components.
 #[derive(Debug, Clone, Copy)]
-pub struct PanelRenderer(pub fn(&Panel, &str) -> String);
+pub struct PanelRenderer {
+    /// The panel's body.
+    pub panel: fn(&Panel, &Presentation) -> String,
+    /// Orders as the order list's rows (for the next pages of a customer's orders).
+    pub orders: fn(&[OrderRow], &Presentation) -> String,
+}
 
-/// The panel renderer provided to server functions, if any (without it the early lookup's
-/// answer has no HTML, and the page waits for the wasm to show the panel).
-pub fn panel_renderer() -> Option<fn(&Panel, &str) -> String> {
-    use_context::<PanelRenderer>().map(|renderer| renderer.0)
+/// The panel renderer provided to server functions.
+pub fn panel_renderer() -> ServerResult<PanelRenderer> {
+    use_context::<PanelRenderer>().ok_or(ServerError::MissingContext("the panel renderer"))
 }
 
 /// The trust registry provided to server functions.

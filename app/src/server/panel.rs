@@ -1,5 +1,6 @@
 //! The panel, assembled: who asks is checked, the customers are looked up, a push ticket is
-//! signed, and the lookup is audited. Also paging through a shown customer's orders.
+//! signed, and the lookup is audited; then rendered as the page shows it ([`view_of`]). Also
+//! paging through a shown customer's orders.
 
 use orderpane::host::Agent;
 
@@ -13,8 +14,8 @@ use super::trust::Session;
 use crate::model::error::PanelError;
 use crate::model::live::{LiveTicket, Watch};
 use crate::model::panel::{
-    first_mentions, MoreOrdersRequest, OrdersPage, Panel, PanelRequest, MAX_PAGES_AT_ONCE,
-    ORDER_PAGE_SIZE,
+    first_mentions, valid_language, MoreOrdersRequest, OrdersPage, Panel, PanelRequest, PanelView,
+    Presentation, MAX_PAGES_AT_ONCE, ORDER_PAGE_SIZE,
 };
 
 /// The panel for `request` in `session`: who asks is checked ([`verified_context`]), the
@@ -86,6 +87,34 @@ pub async fn panel_for(
     Ok(panel)
 }
 
+/// How `session`'s install shows a panel to an agent who reads `language` and chose
+/// `chosen` (see [`Presentation`]).
+pub fn presentation(
+    session: &Session,
+    language: Option<&str>,
+    chosen: Option<&str>,
+) -> Presentation {
+    let lime = session.install.kind == orderpane::host::HostKind::Lime;
+    Presentation {
+        language: language.unwrap_or_default().to_owned(),
+        inserts_into_reply: lime,
+        records_discussed: lime && session.install.order_field.is_some(),
+        chosen: chosen.map(str::to_owned),
+    }
+}
+
+/// `panel` as the page shows it: its HTML, rendered by the provided
+/// [`PanelRenderer`](context::PanelRenderer), and the facts the page's interactive parts need.
+pub fn view_of(panel: &Panel, presentation: &Presentation) -> ServerResult<PanelView> {
+    let render = context::panel_renderer()?;
+    Ok(PanelView {
+        html: (render.panel)(panel, presentation),
+        customer_id: panel.customer.as_ref().map(|c| c.id),
+        more_orders: panel.more_orders.clone(),
+        live: panel.live.clone(),
+    })
+}
+
 /// The push ticket for a panel: its customers, its conversation and contact. `None` (no
 /// live updates, the panel still works) if it cannot be signed.
 fn live_ticket(session: &Session, panel: &Panel, asker: &Asker) -> Option<LiveTicket> {
@@ -139,6 +168,11 @@ pub async fn more_orders(
             return Err(PanelError::Unauthorized.into());
         }
     };
+    if !valid_language(request.language.as_deref()) {
+        return Err(
+            PanelError::BadRequest("the agent's language is not a language tag".into()).into(),
+        );
+    }
     if !(1..=MAX_PAGES_AT_ONCE).contains(&request.pages) {
         return Err(PanelError::BadRequest(format!(
             "between 1 and {MAX_PAGES_AT_ONCE} pages of orders can be asked for at once"
@@ -159,8 +193,10 @@ pub async fn more_orders(
     };
     let event = audit_event(session, who, "orders.page", vec![request.customer_id]).await;
     record(&db.pool, &event).await?;
+    let render = context::panel_renderer()?;
+    let shown = presentation(session, request.language.as_deref(), None);
     Ok(OrdersPage {
-        orders: page.orders,
+        html: (render.orders)(&page.orders, &shown),
         next: page.next,
     })
 }

@@ -2,25 +2,38 @@
 //! into the reply, record the order being discussed, confirm which customer a contact is,
 //! and be told how that went (a Lime Connect toast, or a line in the panel elsewhere).
 
+// The actions are taken in the browser; the server's build only renders the page, so much of
+// this is unused there.
+#![cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+
 use leptos::prelude::*;
 use orderpane::{
     host::HostKind,
     host_actions::{LimeAction, TextFormat, ToastStatus},
 };
 
-use crate::model::panel::OrderRow;
 use crate::ui::bridge::{clipboard, host::HostBridge};
 
 /// A summary the agent copied (Chatwoot family), shown under its order so that it can be
 /// copied by hand when the browser refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Copied {
-    /// The order it summarises.
-    pub number: String,
     /// The summary text.
     pub text: String,
     /// Whether the browser copied it.
     pub ok: bool,
+}
+
+/// An order's summary as the server wrote it into the order's details, in each format the
+/// reply may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyText {
+    /// The order it summarises.
+    pub number: String,
+    /// Plain text.
+    pub plain: String,
+    /// Markdown, where the host may take it (Lime Connect).
+    pub markdown: Option<String>,
 }
 
 /// The panel's actions, shared with its parts through context.
@@ -33,8 +46,6 @@ pub struct PanelActions {
     pub selected: RwSignal<Option<String>>,
     /// The latest confirmation or problem, for hosts without toasts.
     pub notice: RwSignal<Option<String>>,
-    /// The latest copied summary.
-    pub copied: RwSignal<Option<Copied>>,
     /// Asks the panel to look the contact up again.
     pub reload: Trigger,
     /// The page's session proof, its token renewed in place while the page stays open.
@@ -52,7 +63,6 @@ impl PanelActions {
             chosen: RwSignal::new(None),
             selected: RwSignal::new(None),
             notice: RwSignal::new(None),
-            copied: RwSignal::new(None),
             reload: Trigger::new(),
             proof: StoredValue::new(None),
             order_pages: StoredValue::new(None),
@@ -64,8 +74,17 @@ impl PanelActions {
     }
 
     /// True in Lime Connect, which can write into the agent's reply box itself.
-    pub fn inserts_into_reply(&self) -> bool {
+    fn inserts_into_reply(&self) -> bool {
         self.host() == Some(HostKind::Lime)
+    }
+
+    /// The language the server writes money and dates in for this agent: the host's agent
+    /// locale when it sends one (Lime Connect), else the browser's language.
+    pub fn language(&self) -> Option<String> {
+        self.bridge
+            .context
+            .with(|c| c.as_ref()?.agent.as_ref()?.locale.clone())
+            .or_else(browser_language)
     }
 
     /// The conversation custom field the discussed order is recorded in, when this host and
@@ -101,33 +120,33 @@ impl PanelActions {
         }
     }
 
-    /// Puts `order`'s summary into the reply: Lime Connect's chat input in the operator's
-    /// format, or the clipboard elsewhere (with the text shown when copying is blocked).
-    pub fn reply_with(&self, order: &OrderRow) {
-        let summary = order.summary();
+    /// Puts an order's summary into the reply: Lime Connect's chat input in the operator's
+    /// format, or the clipboard elsewhere. Returns what was copied (for the page to show, so
+    /// that the agent can copy it by hand when the browser refused), `None` on Lime Connect.
+    pub fn reply_with(&self, reply: ReplyText) -> Option<Copied> {
         if self.inserts_into_reply() {
             let format = self.bridge.context.with_untracked(|c| {
                 c.as_ref()
                     .map(|c| TextFormat::of_operator(&c.transcript))
                     .unwrap_or(TextFormat::Plain)
             });
-            self.bridge.send_lime(LimeAction::ReplaceChatInput {
-                format,
-                message: summary.render(format),
-            });
+            let message = match (format, reply.markdown) {
+                (TextFormat::Markdown, Some(markdown)) => markdown,
+                _ => reply.plain,
+            };
+            self.bridge
+                .send_lime(LimeAction::ReplaceChatInput { format, message });
             self.tell(
                 ToastStatus::Success,
-                format!("Order {} is in your reply.", order.number),
+                format!("Order {} is in your reply.", reply.number),
             );
-            return;
+            return None;
         }
-        let text = summary.render(TextFormat::Plain);
-        let ok = clipboard::copy(&text);
-        self.copied.set(Some(Copied {
-            number: order.number.clone(),
-            text,
+        let ok = clipboard::copy(&reply.plain);
+        Some(Copied {
+            text: reply.plain,
             ok,
-        }));
+        })
     }
 
     /// Records `number` as the order this conversation is about (Lime conversation field).
@@ -180,4 +199,14 @@ impl PanelActions {
         self.notice.set(None);
         self.bridge.fetch_info();
     }
+}
+
+/// The browser's preferred language; `None` on the server (which never looks up).
+fn browser_language() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window().navigator().language()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
 }

@@ -1,9 +1,10 @@
 //! The panel's push connection: one EventSource per panel, opened with the ticket its latest
-//! lookup brought, reconnecting by itself, and acting on what it hears (see `crate::live`).
+//! lookup brought, reconnecting by itself, and acting on what it hears (see `crate::live`):
+//! on a change it asks the server again, which answers with the panel's fresh HTML.
 
 use leptos::prelude::*;
 
-use crate::model::{error::PanelError, panel::Panel};
+use super::Answered;
 use crate::ui::bridge::host::HostBridge;
 
 /// What the push connection has told the panel since it opened.
@@ -34,7 +35,7 @@ impl LiveState {
 /// Keeps a push connection open for the panel shown. `reload` looks the contact up again.
 pub fn follow_live_updates(
     bridge: HostBridge,
-    panel: Signal<Option<Result<Panel, PanelError>>>,
+    panel: Signal<Option<Answered>>,
     live: LiveState,
     reload: Trigger,
 ) {
@@ -50,9 +51,8 @@ mod browser {
     use wasm_bindgen::{closure::Closure, JsCast};
     use web_sys::{EventSource, MessageEvent};
 
-    use super::LiveState;
+    use super::{Answered, LiveState};
     use crate::model::live::{event, Watch, LIVE_PATH};
-    use crate::model::{error::PanelError, panel::Panel};
     use crate::ui::bridge::host::HostBridge;
 
     /// After the server refused a ticket (expired, say) the panel loads again for a fresh one,
@@ -101,7 +101,7 @@ mod browser {
 
     pub(super) fn follow(
         bridge: HostBridge,
-        panel: Signal<Option<Result<Panel, PanelError>>>,
+        panel: Signal<Option<Answered>>,
         live: LiveState,
         reload: Trigger,
     ) {
@@ -116,7 +116,7 @@ mod browser {
             fresh_ticket: StoredValue::new(false),
         };
         Effect::new(move |_| {
-            let ticket = panel.with(|p| p.as_ref()?.as_ref().ok()?.live.clone());
+            let ticket = panel.with(|p| p.as_ref()?.result.as_ref().ok()?.live.clone());
             let (Some(ticket), Some(install)) = (ticket, install.get()) else {
                 return;
             };

@@ -1,5 +1,13 @@
 //! The customer panel: waits for the host's context, looks the contact up, shows the result,
 //! and offers the agent's actions on it.
+//!
+//! The server renders the panel's body (orders, billing, summary…) for every lookup, in the
+//! agent's locale, with the page's own components (`render`, compiled into the server only),
+//! and answers with that HTML and the few facts the page needs (`model::panel::PanelView`).
+//! The browser keeps what only it can do: the page's chrome and states (waiting, loading,
+//! errors, notices, offline), the host bridge, the session, the lookup itself, live updates,
+//! what the agent was looking at, and the behaviours of the server's HTML (`body`). So the
+//! wasm every agent downloads carries none of the panel's presentation.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -15,46 +23,44 @@ use orderpane::{
 
 use crate::api::panel::{load_panel, renew_session};
 use crate::model::error::PanelError;
-use crate::model::panel::{first_mentions, AgentContext, Panel, PanelRequest};
+use crate::model::panel::{first_mentions, AgentContext, PanelRequest, PanelView};
 use crate::model::session::SessionProof;
 use crate::ui::bridge::host::{drop_early_view, use_host_bridge, HostBridge, EARLY_VIEW};
 
 /// The agent's actions and the state they share.
 mod actions;
-/// What needs attention, above the orders.
-mod attention;
-/// Invoices, payments, refunds and subscriptions.
-mod billing;
-/// The customer header and the candidate list.
-mod customer;
-/// Money and dates in the agent's locale.
-mod format;
+/// The server's panel HTML in the page, and its behaviours.
+mod body;
+/// The names the server's HTML and the browser's behaviours agree on.
+mod hooks;
 /// The push connection that keeps the panel live.
 mod live_updates;
-/// The order list and an order's details.
-mod orders;
-/// The panel rendered on the server, for the early lookup's answer.
+/// The panel's body rendered on the server, for every lookup's answer.
 #[cfg(feature = "ssr")]
-mod prerender;
+mod render;
 /// The customer search, linking and unlinking.
 mod search;
-/// The customer's totals and spending chart.
-mod summary;
 /// What the agent was looking at, per conversation, across page loads.
 mod view_memory;
 
 use actions::PanelActions;
-use attention::AttentionList;
-use billing::BillingSections;
-use customer::{CandidateList, CustomerHeader};
-use format::AgentLocale;
+use body::PanelBody;
 use live_updates::{follow_live_updates, LiveState};
-use orders::{MentionedOrders, OrderList};
 #[cfg(feature = "ssr")]
-pub use prerender::prerender;
-use search::{CustomerSearch, SearchContext, SearchOffer};
-use summary::SummaryCard;
+pub use render::{order_rows, prerender};
+use search::SearchContext;
 use view_memory::ViewMemory;
+
+/// A lookup's answer as the page shows it: the server's panel or why there is none, and which
+/// answer it is (each answer counts one up, so that an answer equal to the one shown, after a
+/// live change, still rebuilds the panel and opens again what the agent had open).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    /// Counts the answers that landed.
+    pub serial: u64,
+    /// The panel, or the problem.
+    pub result: Result<PanelView, PanelError>,
+}
 
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
 #[component]
@@ -63,10 +69,8 @@ pub fn PanelPage() -> impl IntoView {
     let context = bridge.context;
     let actions = PanelActions::new(bridge);
     provide_context(actions);
-    let host_locale =
-        Memo::new(move |_| context.with(|c| c.as_ref()?.agent.as_ref()?.locale.clone()));
-    let locale = AgentLocale::new(host_locale);
-    provide_context(locale);
+    // The server writes money and dates in the agent's locale.
+    let language = Memo::new(move |_| actions.language());
 
     // `None` until the host has said who the contact is (Lime sends the contact in its own
     // event; a Chatwoot contact may be `{}` while the host loads it).
@@ -88,11 +92,14 @@ pub fn PanelPage() -> impl IntoView {
     // the server render always shows the waiting state. `None` while a lookup is in flight.
     let retry = actions.reload;
     let live = LiveState::new();
-    let panel = look_up_on_every_change(bridge, keys, actions, live, retry);
+    let panel = look_up_on_every_change(bridge, keys, language, actions, live, retry);
     follow_live_updates(bridge, panel, live, retry);
     // Lime Connect shows problems as toasts too, where the operator looks.
     Effect::new(move |_| {
-        if let Some(Err(error)) = panel.get() {
+        if let Some(Answered {
+            result: Err(error), ..
+        }) = panel.get()
+        {
             bridge.send_lime(orderpane::host_actions::LimeAction::Toast {
                 status: ToastStatus::Error,
                 message: error.to_string(),
@@ -101,7 +108,7 @@ pub fn PanelPage() -> impl IntoView {
     });
 
     // The panel the boot script showed from the early lookup's answer gives way as soon as
-    // this page shows something of its own (the same panel, rendered here, in most cases).
+    // this page shows something of its own (in most cases the same HTML, adopted as is).
     Effect::new(move |_| {
         let no_keys = keys.with(|keys| keys.as_ref().is_some_and(ContactKeys::is_empty));
         if no_keys || panel.with(Option::is_some) {
@@ -110,8 +117,6 @@ pub fn PanelPage() -> impl IntoView {
     });
 
     let body = move || {
-        // Rebuilt in the agent's locale when the host reports it after the data arrived.
-        locale.0.track();
         let Some(keys) = keys.get() else {
             return state(
                 "waiting",
@@ -126,8 +131,12 @@ pub fn PanelPage() -> impl IntoView {
         }
         match panel.get() {
             None => state("loading", "Looking up the customer…"),
-            Some(Err(error)) => error_view(error, move || retry.notify()),
-            Some(Ok(panel)) => panel_view(panel),
+            Some(Answered {
+                result: Err(error), ..
+            }) => error_view(error, move || retry.notify()),
+            Some(Answered {
+                result: Ok(view), ..
+            }) => view! { <PanelBody view /> }.into_any(),
         }
     };
     let refresh = move |_| {
@@ -199,10 +208,11 @@ pub fn PanelPage() -> impl IntoView {
 fn look_up_on_every_change(
     bridge: HostBridge,
     keys: Memo<Option<ContactKeys>>,
+    language: Memo<Option<String>>,
     actions: PanelActions,
     live: LiveState,
     retry: Trigger,
-) -> Signal<Option<Result<Panel, PanelError>>> {
+) -> Signal<Option<Answered>> {
     let context = bridge.context;
     // Looked up again only when the set of numbers changes, not on every new message.
     // Numbers pushed live (newest) come before those of the host's transcript.
@@ -250,6 +260,7 @@ fn look_up_on_every_change(
             None
         };
         let (chosen, mentioned, attempt) = (chosen.get(), mentioned.get(), attempt.get());
+        let language = language.get();
         context
             .with_untracked(|context| {
                 // What the page asks for this context before any choice or live mention: the
@@ -259,6 +270,7 @@ fn look_up_on_every_change(
                     session.proof.clone(),
                     context.as_ref()?,
                     customer_field,
+                    language.clone(),
                 );
                 let request = PanelRequest {
                     context: AgentContext {
@@ -268,6 +280,7 @@ fn look_up_on_every_change(
                     keys,
                     chosen,
                     mentioned,
+                    language,
                 };
                 Some(Ask::Lookup(Box::new(Lookup {
                     may_adopt: first.same_lookup(&request),
@@ -290,6 +303,8 @@ fn look_up_on_every_change(
     let renewed_after = StoredValue::new(None::<String>);
     // The lookup under way, and how to make it give way to a newer question.
     let in_flight = StoredValue::new(None::<(Lookup, GiveWay)>);
+    // How many answers have landed (see [`Answered::serial`]).
+    let landings = StoredValue::new(0u64);
     let lookup = LocalResource::new(move || {
         // Everything the lookup needs is prepared here; the future reads no reactive values.
         // (`try_`: nothing panics if this runs while the panel is torn down.)
@@ -312,6 +327,12 @@ fn look_up_on_every_change(
         };
         async move {
             let (asked, request, early, may_renew, give_way) = prepared?;
+            let serial = move || {
+                landings.try_update_value(|n| {
+                    *n += 1;
+                    *n
+                })
+            };
             let answer = async move {
                 let early = match asked.may_adopt {
                     true => early.answer().await,
@@ -320,7 +341,8 @@ fn look_up_on_every_change(
                 // The early answer stands if it asked for what this lookup asks (it was made
                 // from the first context; the host may have sent another since).
                 let result = match early.filter(|early| early.request.same_lookup(&request)) {
-                    Some(early) => Ok(early.panel),
+                    // Its HTML is the boot script's early panel: the page adopts it as is.
+                    Some(early) => Ok(early.view),
                     None => {
                         // What the boot script may show is not this question's answer.
                         drop_early_view();
@@ -328,6 +350,7 @@ fn look_up_on_every_change(
                     }
                 };
                 Landed {
+                    serial: serial().unwrap_or_default(),
                     // An expired Lime token is renewed without the agent noticing (once per
                     // token; see the effect below), so this answer is not shown.
                     stale_token: may_renew && matches!(result, Err(PanelError::HostTokenInvalid)),
@@ -387,27 +410,35 @@ fn look_up_on_every_change(
             Ask::TokenPending => None,
             Ask::TokenRefused => Some(Shown {
                 contact: None,
-                result: Err(PanelError::HostTokenInvalid),
+                answered: Answered {
+                    serial: 0,
+                    result: Err(PanelError::HostTokenInvalid),
+                },
             }),
             Ask::Lookup(asked) => {
                 let answer = landed.with(|landed| {
                     let landed = landed.as_ref()?;
-                    (landed.asked == *asked && !landed.stale_token).then(|| landed.result.clone())
+                    (landed.asked == *asked && !landed.stale_token).then(|| Answered {
+                        serial: landed.serial,
+                        result: landed.result.clone(),
+                    })
                 });
                 match answer {
-                    Some(result) => Some(Shown {
+                    Some(answered) => Some(Shown {
                         contact: Some(asked.contact),
-                        result,
+                        answered,
                     }),
                     // Still looking: keep a panel shown for this same contact, nothing else.
                     None => previous.filter(|shown| {
-                        shown.result.is_ok() && shown.contact.as_ref() == Some(&asked.contact)
+                        shown.answered.result.is_ok()
+                            && shown.contact.as_ref() == Some(&asked.contact)
                     }),
                 }
             }
         }
     });
-    Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|shown| shown.result.clone()))).into()
+    Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|shown| shown.answered.clone())))
+        .into()
 }
 
 /// What the page asks for now.
@@ -441,7 +472,9 @@ struct Lookup {
 #[derive(Debug, Clone, PartialEq)]
 struct Landed {
     asked: Lookup,
-    result: Result<Panel, PanelError>,
+    /// Which answer it is (see [`Answered::serial`]).
+    serial: u64,
+    result: Result<PanelView, PanelError>,
     /// True when Lime's token had expired and a new one will be asked for.
     stale_token: bool,
 }
@@ -451,7 +484,7 @@ struct Landed {
 struct Shown {
     /// The contact it was looked up for (`None`: a problem that is no lookup's answer).
     contact: Option<ShownFor>,
-    result: Result<Panel, PanelError>,
+    answered: Answered,
 }
 
 /// Who a lookup was for: the contact as the page knows it (its helpdesk id and keys).
@@ -641,70 +674,4 @@ fn error_view(error: PanelError, retry: impl Fn() + 'static) -> AnyView {
         </div>
     }
     .into_any()
-}
-
-fn panel_view(mut panel: Panel) -> AnyView {
-    // Said exactly: Lime Connect's token vouches for the agent, never for the contact.
-    let unverified = (!panel.verified.contact).then(|| {
-        let text = match panel.verified.agent {
-            true => "Contact unverified: the agent is confirmed by the helpdesk, but this contact is as the helpdesk page reported it.",
-            false => "Unverified: this contact is as the helpdesk page reported it.",
-        };
-        view! {
-            <p class="unverified muted" data-state="unverified" data-agent-verified=panel.verified.agent.to_string()>
-                {text}
-            </p>
-        }
-    });
-    let mentioned = std::mem::take(&mut panel.mentioned);
-    view! {
-        {unverified}
-        <MentionedOrders mentioned />
-        {match_view(panel)}
-    }
-    .into_any()
-}
-
-fn match_view(panel: Panel) -> AnyView {
-    match panel.customer {
-        Some(customer) => {
-            let others: Vec<_> = panel
-                .matches
-                .into_iter()
-                .filter(|m| m.id != customer.id)
-                .collect();
-            let ticket = panel.live.map(|live| live.ticket);
-            let summary = panel
-                .summary
-                .map(|summary| view! { <SummaryCard summary /> });
-            let attention = panel.billing.attention.clone();
-            view! {
-                <CustomerHeader customer=customer.clone() others />
-                <SearchOffer label="Not this customer? Search" />
-                <AttentionList items=attention />
-                {summary}
-                <OrderList
-                    orders=panel.orders
-                    more=panel.more_orders
-                    customer_id=customer.id
-                    ticket
-                />
-                <BillingSections billing=panel.billing />
-            }
-            .into_any()
-        }
-        None if panel.matches.is_empty() => view! {
-            {state(
-                "no-match",
-                "No customer in the store matches this contact's email, phone or customer id. Search the store and link the right one:",
-            )}
-            <CustomerSearch />
-        }
-        .into_any(),
-        None => view! {
-            <CandidateList candidates=panel.matches />
-            <SearchOffer label="None of these? Search" />
-        }
-        .into_any(),
-    }
 }

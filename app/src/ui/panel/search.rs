@@ -1,5 +1,9 @@
 //! The agent's customer search: a search box and its results, each with "Link to this
 //! contact"; and "Unlink" for a customer an agent linked (see `crate::api::customers`).
+//!
+//! The search is a form with states of its own, so it stays a Leptos component in the browser:
+//! the server renders it into the panel's HTML where it belongs (so that the early panel looks
+//! the same), and the page mounts it live in that place (`super::body`).
 
 use leptos::{html, prelude::*};
 use orderpane::host_actions::ToastStatus;
@@ -7,7 +11,7 @@ use orderpane::host_actions::ToastStatus;
 use super::actions::PanelActions;
 use crate::api::customers::{link_customer, search_customers, unlink_customer};
 use crate::model::error::PanelError;
-use crate::model::panel::{AgentContext, CustomerMatch};
+use crate::model::panel::AgentContext;
 use crate::model::search::{checked_query, SearchHit, SearchResults, WriteBack, MAX_QUERY_CHARS};
 use crate::model::session::SessionProof;
 use crate::ui::bridge::host::HostBridge;
@@ -25,7 +29,7 @@ pub struct SearchContext {
 
 impl SearchContext {
     /// Who asks, about what, as the host has told this page; `None` before the page is live.
-    fn agent_context(&self) -> Option<AgentContext> {
+    pub fn agent_context(&self) -> Option<AgentContext> {
         let session = self.bridge.session.get_untracked()?;
         let proof = self.proof.get_value().unwrap_or(session.proof);
         let host_token = self.bridge.host_token.get_untracked().and_then(Result::ok);
@@ -49,7 +53,7 @@ enum SearchState {
 
 /// A button that opens the search box under it ("Not this customer? Search").
 #[component]
-pub fn SearchOffer(label: &'static str) -> impl IntoView {
+pub fn SearchOffer(label: String) -> impl IntoView {
     let open = RwSignal::new(false);
     view! {
         <div class="search-offer">
@@ -270,41 +274,26 @@ fn result_row(
     }
 }
 
-/// "Unlink", for the customer an agent linked to this contact: undoes a wrong link.
-#[component]
-pub fn UnlinkButton(customer: CustomerMatch) -> impl IntoView {
-    let search = expect_context::<SearchContext>();
-    let actions = expect_context::<PanelActions>();
-    let busy = RwSignal::new(false);
-    let label = format!("Unlink {} from this contact", customer.name);
-    let unlink = move |_| {
-        let Some(context) = search.agent_context() else {
-            return;
-        };
-        let (id, name) = (customer.id, customer.name.clone());
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = unlink_customer(context, id).await;
-            busy.set(false);
-            match result {
-                Ok(outcome) => {
-                    let done = if outcome.unlinked {
-                        format!("{name} is no longer linked to this contact.")
-                    } else {
-                        format!("{name} was not linked to this contact any more.")
-                    };
-                    tell_with_write_back(actions, done, &outcome.write_back);
-                }
-                Err(error) => actions.tell(ToastStatus::Error, unlink_problem(&error)),
-            }
-            search.reload.notify();
-        });
+/// Unlinks customer `id` (named `name`), which an agent linked to this contact: undoes a
+/// wrong link, tells the agent how it went, and looks the contact up again. Does nothing
+/// before the page is live.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // clicked in the browser only
+pub async fn unlink(search: SearchContext, actions: PanelActions, id: i64, name: String) {
+    let Some(context) = search.agent_context() else {
+        return;
     };
-    view! {
-        <button class="unlink" aria-label=label disabled=move || busy.get() on:click=unlink>
-            {move || if busy.get() { "Unlinking…" } else { "Unlink" }}
-        </button>
+    match unlink_customer(context, id).await {
+        Ok(outcome) => {
+            let done = if outcome.unlinked {
+                format!("{name} is no longer linked to this contact.")
+            } else {
+                format!("{name} was not linked to this contact any more.")
+            };
+            tell_with_write_back(actions, done, &outcome.write_back);
+        }
+        Err(error) => actions.tell(ToastStatus::Error, unlink_problem(&error)),
     }
+    search.reload.notify();
 }
 
 /// Tells the agent `done`, and what did not reach the helpdesk, if anything.
@@ -315,6 +304,7 @@ fn tell_with_write_back(actions: PanelActions, done: String, write_back: &WriteB
     }
 }
 
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn unlink_problem(error: &PanelError) -> String {
     format!("The customer could not be unlinked: {error}")
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::format::Format;
+use super::Format;
 use crate::model::billing::{Billing, Invoice, Payment, Refund, Subscription};
 
 /// The four billing sections of the shown customer.
@@ -110,7 +110,7 @@ fn list<T>(records: &[T], none: &'static str, line: impl Fn(&T) -> Record) -> An
 }
 
 /// One billing record as the list shows it. Every kind is reduced to this one shape, so the
-/// browser build carries one list-item view rather than one per kind (views are code in wasm).
+/// renderer has one list-item view to keep in step rather than one per kind.
 struct Record {
     /// What it is: its number, means of payment, reason or plan.
     title: String,

@@ -2,24 +2,37 @@
 
 use leptos::prelude::*;
 
-use super::actions::PanelActions;
-use super::search::UnlinkButton;
+use super::super::hooks::act;
+use super::presentation;
 use crate::model::panel::{CustomerMatch, MatchBasis};
 
 /// The shown customer's name, store reference and how they were matched, and the other
 /// customers the contact also matches (so that a choice can be revisited).
 #[component]
 pub fn CustomerHeader(customer: CustomerMatch, others: Vec<CustomerMatch>) -> impl IntoView {
-    let actions = expect_context::<PanelActions>();
     let reference = customer.reference.clone();
     // A unique external-id match is the business's (or a confirmed) link; otherwise, among
     // several matches, the server shows the agent's choice.
     let linked = customer.basis == MatchBasis::Linked;
     let chosen_by_agent = !matches!(customer.basis, MatchBasis::ExternalId | MatchBasis::Linked)
         && !others.is_empty()
-        && actions.chosen.get_untracked().as_ref() == Some(&customer.reference);
+        && presentation().chosen.as_ref() == Some(&customer.reference);
     // A link an agent made (customer search) can be undone from here.
-    let unlink = linked.then(|| view! { " " <UnlinkButton customer=customer.clone() /> });
+    let unlink = linked.then(|| {
+        let label = format!("Unlink {} from this contact", customer.name);
+        view! {
+            " "
+            <button
+                class="unlink"
+                aria-label=label
+                data-do=act::UNLINK
+                data-customer-id=customer.id.to_string()
+                data-name=customer.name.clone()
+            >
+                "Unlink"
+            </button>
+        }
+    });
     let basis = if linked {
         customer.basis.label().to_string()
     } else if chosen_by_agent {
@@ -35,7 +48,7 @@ pub fn CustomerHeader(customer: CustomerMatch, others: Vec<CustomerMatch>) -> im
             .join("; ");
         let change = chosen_by_agent.then(|| {
             view! {
-                <button class="link" on:click=move |_| actions.chosen.set(None)>
+                <button class="link" data-do=act::CHOOSE_AGAIN>
                     "Choose again"
                 </button>
             }
@@ -59,7 +72,6 @@ pub fn CustomerHeader(customer: CustomerMatch, others: Vec<CustomerMatch>) -> im
 /// which one this contact is; never pick one silently.
 #[component]
 pub fn CandidateList(candidates: Vec<CustomerMatch>) -> impl IntoView {
-    let actions = expect_context::<PanelActions>();
     view! {
         <section class="candidates" data-state="several-matches">
             <p class="state">
@@ -70,19 +82,15 @@ pub fn CandidateList(candidates: Vec<CustomerMatch>) -> impl IntoView {
                     .into_iter()
                     .map(|c| {
                         let reference = c.reference.clone();
-                        let key = c.reference.clone();
                         view! {
-                            <li data-customer=key>
+                            <li data-customer=c.reference.clone()>
                                 <strong>{c.name}</strong>
                                 " "
                                 <span class="muted">
-                                    {c.reference} " · " {c.basis.label()}
+                                    {c.reference.clone()} " · " {c.basis.label()}
                                 </span>
                                 " "
-                                <button
-                                    class="choose"
-                                    on:click=move |_| actions.choose(reference.clone())
-                                >
+                                <button class="choose" data-do=act::CHOOSE data-reference=reference>
                                     "This is the customer"
                                 </button>
                             </li>

@@ -1,9 +1,11 @@
 //! What needs attention about the customer shown, above the orders: one short line each,
-//! each taking the agent to the row it is about.
+//! each taking the agent to the row it is about (the page does that, by the selector written
+//! into the line's `data-target`).
 
 use leptos::prelude::*;
 
-use super::format::Format;
+use super::super::hooks::act;
+use super::Format;
 use crate::model::attention::{Attention, AttentionKind};
 
 /// The attention list; nothing when all is well.
@@ -19,10 +21,17 @@ pub fn AttentionList(items: Vec<Attention>) -> impl IntoView {
             let text = line(&fmt, &item);
             let target = target(&item);
             let kind = kind_name(item.kind);
-            let show = move |_| reveal(&target);
             view! {
                 <li data-kind=kind data-order=item.order_number.clone() data-invoice=item.invoice_number.clone()>
-                    <button type="button" class="link" on:click=show>{text}</button>
+                    <button
+                        type="button"
+                        class="link"
+                        data-do=act::REVEAL
+                        data-target=target.selector
+                        data-open=target.section
+                    >
+                        {text}
+                    </button>
                 </li>
             }
         })
@@ -121,8 +130,6 @@ fn line(fmt: &Format, item: &Attention) -> String {
 
 /// Where a line takes the agent: the order's row, or the billing section and record.
 #[derive(Debug, Clone)]
-// Read only in the browser build, where lines are clicked.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 struct Target {
     /// The billing section to open first, if the record is in one.
     section: Option<&'static str>,
@@ -158,26 +165,4 @@ fn target(item: &Attention) -> Target {
             .or_else(|| item.invoice_number.as_ref().map(invoice)),
     }
     .unwrap_or_else(|| section("payments"))
-}
-
-/// Opens the target's section, scrolls the target into view and marks it briefly.
-fn reveal(target: &Target) {
-    #[cfg(feature = "hydrate")]
-    {
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        if let Some(section) = target.section {
-            let selector = format!("details[data-section={section}]");
-            if let Ok(Some(details)) = document.query_selector(&selector) {
-                let _ = details.set_attribute("open", "");
-            }
-        }
-        if let Ok(Some(element)) = document.query_selector(&target.selector) {
-            element.scroll_into_view();
-            let _ = element.set_attribute("data-highlight", "");
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = target;
 }
