@@ -207,7 +207,8 @@ impl std::fmt::Display for Ignored {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Ignored::NotJson => f.write_str("message is not JSON"),
-            Ignored::UnknownEvent(name) => write!(f, "unknown event {name:?}"),
+            // Quoted by hand: `{:?}` would cost the browser's wasm the Unicode escaping tables.
+            Ignored::UnknownEvent(name) => write!(f, "unknown event \"{name}\""),
             Ignored::MissingData => f.write_str("an event without its data or payload object"),
         }
     }

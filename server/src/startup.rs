@@ -78,6 +78,7 @@ impl AppState {
             provide_context(app::server::context::PanelRenderer {
                 panel: app::ui::panel::prerender,
                 orders: app::ui::panel::order_rows,
+                search: app::ui::panel::search_results,
             });
         }
     }

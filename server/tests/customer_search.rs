@@ -11,7 +11,7 @@ use app::{
         error::PanelError,
         live::Watch,
         panel::MatchBasis,
-        search::{LinkOutcome, SearchBasis, SearchResults, UnlinkOutcome, WriteBack},
+        search::{LinkOutcome, SearchBasis, SearchView, UnlinkOutcome, WriteBack},
         session::SessionProof,
     },
     server::secret::Secret,
@@ -65,15 +65,27 @@ async fn search(app: &TestApp, query: &str) -> axum::http::Response<axum::body::
     app.send(post_json("/api/customers/search", body)).await
 }
 
-/// The references found for `query`, with what each matched on.
-async fn found(app: &TestApp, query: &str) -> Vec<(String, SearchBasis, String)> {
+/// The results of a search as the server renders them for the search box.
+async fn results(app: &TestApp, query: &str) -> String {
     let response = search(app, query).await;
     assert_eq!(response.status(), StatusCode::OK, "{query}");
-    let results: SearchResults = serde_json::from_str(&text(response).await).expect("results");
-    results
-        .hits
-        .into_iter()
-        .map(|hit| (hit.reference, hit.basis, hit.matched))
+    let view: SearchView = serde_json::from_str(&text(response).await).expect("results");
+    view.html
+}
+
+/// The references found for `query`, with what each matched on (read from the results'
+/// `data-customer`, `data-basis` and `data-matched`).
+async fn found(app: &TestApp, query: &str) -> Vec<(String, SearchBasis, String)> {
+    let html = results(app, query).await;
+    html.split("<li ")
+        .skip(1)
+        .map(|result| {
+            let attribute = |name: &str| {
+                first_attribute(result, &format!(r#"{name}=""#)).expect("an attribute")
+            };
+            let basis = serde_json::from_value(json!(attribute("data-basis"))).expect("a basis");
+            (attribute("data-customer"), basis, attribute("data-matched"))
+        })
         .collect()
 }
 
@@ -212,10 +224,10 @@ async fn a_search_returns_at_most_twenty_and_says_there_are_more(pool: PgPool) {
     .await
     .expect("customers");
     let app = app(pool, "search-more");
-    let response = search(&app, "maria many").await;
-    let results: SearchResults = serde_json::from_str(&text(response).await).expect("results");
-    assert_eq!(results.hits.len(), 20);
-    assert!(results.more);
+    let html = results(&app, "maria many").await;
+    assert_eq!(html.matches("<li ").count(), 20);
+    assert!(html.contains(r#"data-state="search-more""#), "{html}");
+    assert!(html.contains("20 customers found."), "{html}");
 }
 
 #[sqlx::test(migrations = false)]

@@ -16,17 +16,17 @@ use server_fn::codec::Json;
 
 use crate::model::error::PanelError;
 use crate::model::panel::AgentContext;
-use crate::model::search::{LinkOutcome, SearchResults, UnlinkOutcome};
+use crate::model::search::{LinkOutcome, SearchView, UnlinkOutcome};
 
 /// Finds store customers by what the agent typed: email, phone, name, customer, order or
-/// invoice number. At most `MAX_RESULTS`; each lookup uses an index. Audited as
-/// `customer.search`.
+/// invoice number; answers with the results rendered as the search box shows them. At most
+/// `MAX_RESULTS`; each lookup uses an index. Audited as `customer.search`.
 #[server(prefix = "/api", endpoint = "customers/search", input = Json)]
 pub async fn search_customers(
     context: AgentContext,
     query: String,
-) -> Result<SearchResults, PanelError> {
-    Ok(crate::server::customers::search(&context, &query).await?)
+) -> Result<SearchView, PanelError> {
+    Ok(crate::server::customers::search_view(&context, &query).await?)
 }
 
 /// Links customer `customer_id` to the contact (replacing any earlier link), and writes its

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 use crate::model::error::PanelError;
-use crate::model::panel::{EarlyAnswer, MoreOrdersRequest, OrdersPage, PanelRequest, PanelView};
+use crate::model::panel::{MoreOrdersRequest, OrdersPage, PanelRequest, PanelView};
 use crate::model::session::SessionProof;
 
 /// Finds the customers matching the contact's keys and, when exactly one matches, their
@@ -33,7 +33,8 @@ pub async fn load_panel(request: PanelRequest) -> Result<PanelView, PanelError> 
 /// The page's first lookup, started by the inline boot script as soon as a Chatwoot-family
 /// host posts its context: `message` is that post as it arrived. The server reads it with
 /// the same parser the page uses ([`PanelRequest::for_context`]), so the lookup runs while
-/// the wasm is still loading; the page adopts the answer if it would have asked the same.
+/// the wasm is still loading. The answer is [`load_panel`]'s, with the key of the request
+/// read ([`PanelView::asked`]): the page adopts it if it would have asked the same.
 /// Checked and limited exactly like [`load_panel`]; audited as `panel.early` (a page that
 /// does not adopt the answer looks up again, audited as `panel.lookup`).
 ///
@@ -45,7 +46,7 @@ pub async fn early_panel(
     session: SessionProof,
     message: String,
     language: Option<String>,
-) -> Result<EarlyAnswer, PanelError> {
+) -> Result<PanelView, PanelError> {
     use crate::server::{
         context::authorize,
         panel::{panel_for, presentation, view_of},
@@ -63,7 +64,10 @@ pub async fn early_panel(
     let panel = panel_for(&checked, &db, &request, "panel.early").await?;
     let shown = presentation(&checked, request.language.as_deref(), None);
     let view = view_of(&panel, &shown)?;
-    Ok(EarlyAnswer { request, view })
+    Ok(PanelView {
+        asked: Some(request.lookup_key()),
+        ..view
+    })
 }
 
 /// The next pages of the shown customer's orders, rendered as the order list's rows. Audited

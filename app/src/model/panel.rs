@@ -232,6 +232,18 @@ pub struct PanelRequest {
     pub language: Option<String>,
 }
 
+/// What identifies a lookup (see [`PanelRequest::lookup_key`]).
+#[derive(Serialize)]
+struct LookupKey<'a> {
+    agent: Option<&'a Agent>,
+    conversation_id: Option<&'a str>,
+    contact_id: Option<&'a str>,
+    keys: &'a ContactKeys,
+    chosen: Option<&'a str>,
+    mentioned: &'a [String],
+    language: Option<&'a str>,
+}
+
 /// The longest language tag a request may carry (BCP 47 tags in use are far shorter).
 pub const MAX_LANGUAGE_LEN: usize = 35;
 
@@ -256,20 +268,26 @@ impl PanelRequest {
         }
     }
 
+    /// What identifies the panel this asks for (the session token and Lime's JWT aside), as
+    /// one string: two requests with the same key ask for the same panel. The early lookup's
+    /// answer carries the key of the request the server read ([`PanelView::asked`]), so the
+    /// page compares strings rather than reading the request back.
+    pub fn lookup_key(&self) -> String {
+        let key = LookupKey {
+            agent: self.context.agent.as_ref(),
+            conversation_id: self.context.conversation_id.as_deref(),
+            contact_id: self.context.contact_id.as_deref(),
+            keys: &self.keys,
+            chosen: self.chosen.as_deref(),
+            mentioned: &self.mentioned,
+            language: self.language.as_deref(),
+        };
+        serde_json::to_string(&key).unwrap_or_default()
+    }
+
     /// True when `other` asks for the same panel (the session token and Lime's JWT aside).
     pub fn same_lookup(&self, other: &PanelRequest) -> bool {
-        let who = |r: &PanelRequest| {
-            (
-                r.context.agent.clone(),
-                r.context.conversation_id.clone(),
-                r.context.contact_id.clone(),
-            )
-        };
-        self.keys == other.keys
-            && self.chosen == other.chosen
-            && self.mentioned == other.mentioned
-            && self.language == other.language
-            && who(self) == who(other)
+        self.lookup_key() == other.lookup_key()
     }
 
     /// Checks what the browser controls beyond the keys; the message is for the agent.
@@ -335,6 +353,11 @@ pub struct PanelView {
     /// The ticket for this panel's push connection (live updates), and what it watches.
     #[serde(default)]
     pub live: Option<LiveTicket>,
+    /// The early lookup only (`api::panel::early_panel`): the key of the request the server
+    /// read from the host's message ([`PanelRequest::lookup_key`]). The page adopts the answer
+    /// only when its own first request has the same key.
+    #[serde(default)]
+    pub asked: Option<String>,
 }
 
 /// How the server renders a panel for the agent who asked: plain data the server works out
@@ -351,20 +374,6 @@ pub struct Presentation {
     pub records_discussed: bool,
     /// The customer reference the agent chose among several matches, if they chose one.
     pub chosen: Option<String>,
-}
-
-/// The answer to the early lookup: the panel as [`load_panel`](crate::api::panel::load_panel)
-/// answers it, and the request the server read from the host's message, which the page
-/// compares with its own before adopting the panel. The boot script shows `html` at once,
-/// before the wasm has started; the wasm then adopts the same HTML as its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EarlyAnswer {
-    /// What the server looked up (as [`PanelRequest::for_context`] reads the message).
-    pub request: PanelRequest,
-    /// The panel for it (its fields sit at the top level of the JSON, beside `request`, where
-    /// the boot script reads `html`).
-    #[serde(flatten)]
-    pub view: PanelView,
 }
 
 /// What the panel asks for the next page of a customer's orders.

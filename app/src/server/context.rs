@@ -12,6 +12,7 @@ use super::store::StoreSchema;
 use super::trust::{Session, Trust, TrustError};
 use crate::model::error::PanelError;
 use crate::model::panel::{OrderRow, Panel, Presentation};
+use crate::model::search::SearchResults;
 use crate::model::session::SessionProof;
 
 /// The database pool provided to server functions.
@@ -53,6 +54,8 @@ pub struct PanelRenderer {
     pub panel: fn(&Panel, &Presentation) -> String,
     /// Orders as the order list's rows (for the next pages of a customer's orders).
     pub orders: fn(&[OrderRow], &Presentation) -> String,
+    /// The results of a customer search for a text.
+    pub search: fn(&str, &SearchResults) -> String,
 }
 
 /// The panel renderer provided to server functions.

@@ -112,6 +112,7 @@ pub fn view_of(panel: &Panel, presentation: &Presentation) -> ServerResult<Panel
         customer_id: panel.customer.as_ref().map(|c| c.id),
         more_orders: panel.more_orders.clone(),
         live: panel.live.clone(),
+        asked: None,
     })
 }
 

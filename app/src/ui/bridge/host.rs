@@ -76,7 +76,7 @@ pub fn take_early_lookup() -> EarlyLookup {
 impl EarlyLookup {
     /// Its answer; `None` when there was no early lookup, it failed, or its answer cannot be
     /// read: the page then asks the usual way.
-    pub async fn answer(self) -> Option<crate::model::panel::EarlyAnswer> {
+    pub async fn answer(self) -> Option<crate::model::panel::PanelView> {
         #[cfg(feature = "hydrate")]
         {
             browser::early_answer(self.promise?).await
@@ -205,7 +205,7 @@ mod browser {
     /// The early lookup's answer, once its promise settles.
     pub(super) async fn early_answer(
         promise: js_sys::Promise,
-    ) -> Option<crate::model::panel::EarlyAnswer> {
+    ) -> Option<crate::model::panel::PanelView> {
         let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
         match serde_json::from_str(&text.as_string()?) {
             Ok(answer) => Some(answer),

@@ -11,8 +11,8 @@
 //! - effects keep the HTML in step with the page's state: the order the agent opened (kept in
 //!   `PanelActions::selected`, remembered per conversation) and the order the conversation
 //!   records as discussed (Lime Connect's conversation field);
-//! - the customer search, a form with states of its own, is a Leptos component mounted live
-//!   where the server rendered it;
+//! - one submit listener sends the customer search (`super::search`), whose results the
+//!   server renders too;
 //! - "Show more orders" adds the rows the server renders for the next pages.
 //!
 //! A new answer (another contact, a live change, a link) renders a new body: its state
@@ -36,6 +36,7 @@ pub fn PanelBody(view: PanelView) -> impl IntoView {
         customer_id,
         more_orders,
         live,
+        ..
     } = view;
     #[cfg(feature = "hydrate")]
     let paging = browser::Paging {
@@ -55,18 +56,32 @@ pub fn PanelBody(view: PanelView) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = event;
     };
-    view! { <div class="panel-body" node_ref=root inner_html=html on:click=on_click></div> }
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        browser::on_submit(event, search);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
+    };
+    view! {
+        <div
+            class="panel-body"
+            node_ref=root
+            inner_html=html
+            on:click=on_click
+            on:submit=on_submit
+        ></div>
+    }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
-    use web_sys::{Element, HtmlElement, HtmlTemplateElement};
+    use web_sys::{Element, HtmlTemplateElement};
 
     use super::super::actions::{PanelActions, ReplyText};
-    use super::super::hooks::{act, DO, SEARCH_BOX, SEARCH_OFFER, SEARCH_SLOT};
-    use super::super::search::{self, CustomerSearch, SearchContext, SearchOffer};
+    use super::super::hooks::{act, DO};
+    use super::super::search::{self, SearchContext};
     use crate::api::panel::more_orders;
     use crate::model::error::PanelError;
     use crate::model::panel::{MoreOrdersRequest, MAX_PAGES_AT_ONCE, ORDER_PAGE_SIZE};
@@ -96,14 +111,10 @@ mod browser {
         actions: PanelActions,
         paging: Paging,
     ) {
-        // The live customer search, in the slots the server left for it. Its mounts go with
-        // this body.
-        let mounted = StoredValue::new_local(Vec::new());
         Effect::new(move |_| {
             let Some(root) = root.get() else {
                 return;
             };
-            mounted.set_value(mount_search(&root));
             paging.first_rows.set_value(all(&root, HISTORY_ROWS).len());
             // Rebuilt for the same customer (a live change, a renewed ticket): open the pages
             // the agent had open, fetched afresh in one call so that nothing that moved
@@ -130,28 +141,6 @@ mod browser {
                 mark_discussed(&root, discussed.as_deref());
             }
         });
-    }
-
-    /// Mounts the customer search into each slot the server left for it (replacing the
-    /// server's copy, which is what it renders at first).
-    fn mount_search(
-        root: &Element,
-    ) -> Vec<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>> {
-        all(root, &format!("[{SEARCH_SLOT}]"))
-            .into_iter()
-            .filter_map(|slot| {
-                let kind = slot.get_attribute(SEARCH_SLOT)?;
-                let label = slot.get_attribute("data-label").unwrap_or_default();
-                let slot = slot.dyn_into::<HtmlElement>().ok()?;
-                slot.set_inner_html("");
-                let view = move || match kind.as_str() {
-                    SEARCH_OFFER => view! { <SearchOffer label /> }.into_any(),
-                    SEARCH_BOX => view! { <CustomerSearch /> }.into_any(),
-                    _ => ().into_any(),
-                };
-                Some(leptos::mount::mount_to(slot, view))
-            })
-            .collect()
     }
 
     /// Handles a click in the body: what the `data-do` button clicked does.
@@ -222,8 +211,24 @@ mod browser {
                     reveal(&root, &target, data("open").as_deref());
                 }
             }
+            Some(act::OFFER_SEARCH) => search::toggle_box(&button, search),
+            Some(act::LINK) => search::link(&button, search, actions),
             _ => {}
         }
+    }
+
+    /// Handles a form sent in the body: the customer search is the one form.
+    pub(super) fn on_submit(event: leptos::ev::SubmitEvent, search: SearchContext) {
+        let form = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok());
+        let Some(form) = form.filter(|f| f.get_attribute(DO).as_deref() == Some(act::SEARCH))
+        else {
+            return;
+        };
+        // The page never navigates away: the search goes to the server function.
+        event.prevent_default();
+        search::submit(&form, search);
     }
 
     /// The elements under `root` that `selector` matches.

@@ -27,15 +27,10 @@ pub mod act {
     /// Brings an attention line's record into view (`data-target`: a selector; `data-open`:
     /// the billing section to open first).
     pub const REVEAL: &str = "reveal";
+    /// Opens or closes the customer search under the button (it waits in a template).
+    pub const OFFER_SEARCH: &str = "offer-search";
+    /// On the search box's form: sends the search.
+    pub const SEARCH: &str = "search";
+    /// Links a found customer to the contact (`data-customer-id`).
+    pub const LINK: &str = "link";
 }
-
-/// The attribute of an element the browser mounts the customer search into (`offer`: the
-/// button that opens it, labelled `data-label`; `box`: the search box itself).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub const SEARCH_SLOT: &str = "data-search";
-
-/// [`SEARCH_SLOT`]'s value for the button that opens the search.
-pub const SEARCH_OFFER: &str = "offer";
-
-/// [`SEARCH_SLOT`]'s value for the search box.
-pub const SEARCH_BOX: &str = "box";

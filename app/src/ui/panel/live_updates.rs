@@ -145,7 +145,8 @@ mod browser {
                     events,
                     _listeners: listeners,
                 })),
-                Err(error) => leptos::logging::warn!("live updates unavailable: {error:?}"),
+                // (Not the error's text: formatting a JsValue costs the wasm a float printer.)
+                Err(_) => leptos::logging::warn!("live updates unavailable: no EventSource"),
             }
         });
         on_cleanup(move || current.set_value(None));

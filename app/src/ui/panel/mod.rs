@@ -13,6 +13,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Poll, Waker};
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use orderpane::{
     contact_keys::ContactKeys,
@@ -47,7 +48,7 @@ use actions::PanelActions;
 use body::PanelBody;
 use live_updates::{follow_live_updates, LiveState};
 #[cfg(feature = "ssr")]
-pub use render::{order_rows, prerender};
+pub use render::{order_rows, prerender, search_results};
 use search::SearchContext;
 use view_memory::ViewMemory;
 
@@ -116,27 +117,29 @@ pub fn PanelPage() -> impl IntoView {
         }
     });
 
+    // One of three view shapes (`EitherOf3`, not `AnyView`: each type erased into an `AnyView`
+    // brings all of its rendering paths into the wasm).
     let body = move || {
         let Some(keys) = keys.get() else {
-            return state(
+            return EitherOf3::A(state(
                 "waiting",
                 "Waiting for the helpdesk to say which conversation this is…",
-            );
+            ));
         };
         if keys.is_empty() {
-            return state(
+            return EitherOf3::A(state(
                 "no-keys",
                 "This contact has no email, phone or customer id yet. Add one in the helpdesk, then refresh, to see their orders.",
-            );
+            ));
         }
         match panel.get() {
-            None => state("loading", "Looking up the customer…"),
+            None => EitherOf3::A(state("loading", "Looking up the customer…")),
             Some(Answered {
                 result: Err(error), ..
-            }) => error_view(error, move || retry.notify()),
+            }) => EitherOf3::B(error_view(error, move || retry.notify())),
             Some(Answered {
                 result: Ok(view), ..
-            }) => view! { <PanelBody view /> }.into_any(),
+            }) => EitherOf3::C(view! { <PanelBody view /> }),
         }
     };
     let refresh = move |_| {
@@ -232,6 +235,7 @@ fn look_up_on_every_change(
         bridge,
         proof,
         reload: retry,
+        turns: StoredValue::new(0),
     });
     // Each request to look up again (Refresh, "Try again", a live change, a link) counts one
     // up, so that it is a new question below even when nothing else changed.
@@ -340,9 +344,10 @@ fn look_up_on_every_change(
                 };
                 // The early answer stands if it asked for what this lookup asks (it was made
                 // from the first context; the host may have sent another since).
-                let result = match early.filter(|early| early.request.same_lookup(&request)) {
+                let key = request.lookup_key();
+                let result = match early.filter(|early| early.asked.as_ref() == Some(&key)) {
                     // Its HTML is the boot script's early panel: the page adopts it as is.
-                    Some(early) => Ok(early.view),
+                    Some(early) => Ok(early),
                     None => {
                         // What the boot script may show is not this question's answer.
                         drop_early_view();
@@ -662,16 +667,15 @@ fn keep_session_fresh(proof: StoredValue<Option<SessionProof>>) {
 }
 
 /// A calm one-line state with a name tests and styles can find.
-fn state(name: &'static str, text: &'static str) -> AnyView {
-    view! { <p class="state" data-state=name>{text}</p> }.into_any()
+fn state(name: &'static str, text: &'static str) -> impl IntoView {
+    view! { <p class="state" data-state=name>{text}</p> }
 }
 
-fn error_view(error: PanelError, retry: impl Fn() + 'static) -> AnyView {
+fn error_view(error: PanelError, retry: impl Fn() + 'static) -> impl IntoView {
     view! {
         <div class="state error" data-state="error" role="alert">
             <p>{error.to_string()}</p>
             <button on:click=move |_| retry()>"Try again"</button>
         </div>
     }
-    .into_any()
 }

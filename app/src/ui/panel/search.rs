@@ -1,18 +1,21 @@
-//! The agent's customer search: a search box and its results, each with "Link to this
-//! contact"; and "Unlink" for a customer an agent linked (see `crate::api::customers`).
+//! The agent's customer search in the browser: opening the search box, sending a search,
+//! linking a found customer to the contact, and "Unlink" for a customer an agent linked (see
+//! `crate::api::customers`).
 //!
-//! The search is a form with states of its own, so it stays a Leptos component in the browser:
-//! the server renders it into the panel's HTML where it belongs (so that the early panel looks
-//! the same), and the page mounts it live in that place (`super::body`).
+//! The server renders the box and each search's results (`render::search`), as it renders
+//! the panel; these are the behaviours `super::body` gives that HTML.
 
-use leptos::{html, prelude::*};
+// Much of this runs in the browser only; the server's build renders the search instead.
+#![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
+
+use leptos::prelude::*;
 use orderpane::host_actions::ToastStatus;
 
 use super::actions::PanelActions;
 use crate::api::customers::{link_customer, search_customers, unlink_customer};
 use crate::model::error::PanelError;
 use crate::model::panel::AgentContext;
-use crate::model::search::{checked_query, SearchHit, SearchResults, WriteBack, MAX_QUERY_CHARS};
+use crate::model::search::{checked_query, WriteBack};
 use crate::model::session::SessionProof;
 use crate::ui::bridge::host::HostBridge;
 
@@ -25,6 +28,9 @@ pub struct SearchContext {
     pub proof: StoredValue<Option<SessionProof>>,
     /// Looks the contact up again (after a link changed).
     pub reload: Trigger,
+    /// Counts the searches sent and the boxes closed: only the answer to the latest search
+    /// of a box still open is shown.
+    pub turns: StoredValue<u64>,
 }
 
 impl SearchContext {
@@ -36,248 +42,159 @@ impl SearchContext {
         let context = self.bridge.context.get_untracked();
         Some(AgentContext::new(proof, context.as_ref(), host_token))
     }
-}
 
-/// Where the search stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum SearchState {
-    /// Nothing searched yet.
-    Idle,
-    /// A search is under way.
-    Searching,
-    /// The answer to a search for this text.
-    Found(String, SearchResults),
-    /// The search could not run; the text says what to do.
-    Failed(String),
-}
-
-/// A button that opens the search box under it ("Not this customer? Search").
-#[component]
-pub fn SearchOffer(label: String) -> impl IntoView {
-    let open = RwSignal::new(false);
-    view! {
-        <div class="search-offer">
-            <button
-                class="link"
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|o| *o = !*o)
-            >
-                {label}
-            </button>
-            <Show when=move || open.get()>
-                <CustomerSearch focus=true />
-            </Show>
-        </div>
+    /// A new turn: answers to the searches before it are not shown.
+    fn next_turn(&self) -> u64 {
+        self.turns
+            .try_update_value(|turn| {
+                *turn += 1;
+                *turn
+            })
+            .unwrap_or_default()
     }
 }
 
-/// The search box and its results. `focus` puts the cursor in it (when the agent asked for
-/// it; never on page load, where it would take the focus from the helpdesk's reply box).
-#[component]
-pub fn CustomerSearch(#[prop(optional)] focus: bool) -> impl IntoView {
-    let search = expect_context::<SearchContext>();
-    let actions = expect_context::<PanelActions>();
-    let query = RwSignal::new(String::new());
-    // Why a search could not be sent (too short, panel not ready); cleared by the next try.
-    let problem = RwSignal::new(None::<String>);
-    // The search itself: Leptos keeps only the latest dispatch's answer, and an answer that
-    // arrives after the search box was closed goes nowhere.
-    let run = Action::new_local(|(context, text): &(AgentContext, String)| {
-        let (context, text) = (context.clone(), text.clone());
-        async move {
-            let result = search_customers(context, text.clone()).await;
-            (text, result)
+/// Opens the search box under `button` ("Not this customer? Search"), with the cursor in it,
+/// or closes it (an answer still on its way then goes nowhere).
+#[cfg(feature = "hydrate")]
+pub fn toggle_box(button: &web_sys::Element, search: SearchContext) {
+    use wasm_bindgen::JsCast;
+
+    let Some(offer) = button.parent_element() else {
+        return;
+    };
+    if let Ok(Some(open)) = offer.query_selector("section.search") {
+        open.remove();
+        search.next_turn();
+        let _ = button.set_attribute("aria-expanded", "false");
+        return;
+    }
+    let template = offer
+        .query_selector("template")
+        .ok()
+        .flatten()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTemplateElement>().ok());
+    let Some(template) = template else {
+        return;
+    };
+    if let Ok(the_box) = template.content().clone_node_with_deep(true) {
+        let _ = offer.append_child(&the_box);
+    }
+    let _ = button.set_attribute("aria-expanded", "true");
+    // The agent asked for it: the cursor goes into the box (never on page load, where it
+    // would take the focus from the helpdesk's reply box).
+    let input = offer.query_selector("input").ok().flatten();
+    if let Some(input) = input.and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = input.focus();
+    }
+}
+
+/// Sends the search typed into `form`; the server's rendered answer goes under the box.
+#[cfg(feature = "hydrate")]
+pub fn submit(form: &web_sys::Element, search: SearchContext) {
+    use wasm_bindgen::JsCast;
+
+    let Some(answer) = form
+        .parent_element()
+        .and_then(|section| section.query_selector(".search-answer").ok().flatten())
+    else {
+        return;
+    };
+    let typed = form
+        .query_selector("input")
+        .ok()
+        .flatten()
+        .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .unwrap_or_default();
+    let text = match checked_query(&typed) {
+        Ok(text) => text.to_owned(),
+        Err(reason) => return show_status(&answer, "search-error", &reason),
+    };
+    let Some(context) = search.agent_context() else {
+        let starting = "The panel is still starting. Try again in a moment.";
+        return show_status(&answer, "search-error", starting);
+    };
+    let turn = search.next_turn();
+    let button = form.query_selector("button").ok().flatten();
+    set_disabled(button.as_ref(), true);
+    show_status(&answer, "searching", "Searching the store…");
+    let answer = answer.clone();
+    leptos::task::spawn_local(async move {
+        let result = search_customers(context, text).await;
+        if search.turns.try_get_value() != Some(turn) {
+            return; // a later search, or the box was closed
+        }
+        set_disabled(button.as_ref(), false);
+        match result {
+            Ok(found) => answer.set_inner_html(&found.html),
+            Err(error) => show_status(&answer, "search-error", &error.to_string()),
         }
     });
-    let state = Memo::new(move |_| {
-        if let Some(problem) = problem.get() {
-            return SearchState::Failed(problem);
-        }
-        if run.pending().get() {
-            return SearchState::Searching;
-        }
-        match run.value().get() {
-            None => SearchState::Idle,
-            Some((text, Ok(results))) => SearchState::Found(text, results),
-            Some((_, Err(error))) => SearchState::Failed(error.to_string()),
-        }
-    });
-    let input = NodeRef::<html::Input>::new();
-    if focus {
-        Effect::new(move |_| {
-            if let Some(input) = input.get() {
-                let _ = input.focus();
+}
+
+/// Links the customer of the result whose button was clicked to this contact; the panel is
+/// then looked up again, and shows them.
+#[cfg(feature = "hydrate")]
+pub fn link(button: &web_sys::Element, search: SearchContext, actions: PanelActions) {
+    let Some(id) = button
+        .get_attribute("data-customer-id")
+        .and_then(|id| id.parse().ok())
+    else {
+        return;
+    };
+    let Some(context) = search.agent_context() else {
+        return;
+    };
+    let Some(list) = button.closest("ul.search-results").ok().flatten() else {
+        return;
+    };
+    // Every result waits while one is linked.
+    let wait = |list: &web_sys::Element, waiting: bool| {
+        if let Ok(all) = list.query_selector_all("button.link-customer") {
+            for other in (0..all.length()).filter_map(|i| all.item(i)) {
+                set_disabled(wasm_bindgen::JsCast::dyn_ref(&other), waiting);
             }
-        });
-    }
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let text = query.get_untracked();
-        let text = match checked_query(&text) {
-            Ok(text) => text.to_owned(),
-            Err(reason) => return problem.set(Some(reason)),
-        };
-        let Some(context) = search.agent_context() else {
-            return problem.set(Some(
-                "The panel is still starting. Try again in a moment.".into(),
-            ));
-        };
-        problem.set(None);
-        run.dispatch((context, text));
+        }
     };
-
-    let status = move || match state.get() {
-        SearchState::Idle => view! {
-            <p class="search-status muted" data-state="search-idle">
-                "Search by email, phone, name, customer number, order or invoice number."
-            </p>
-        }
-        .into_any(),
-        SearchState::Searching => view! {
-            <p class="search-status muted" data-state="searching">"Searching the store…"</p>
-        }
-        .into_any(),
-        SearchState::Failed(problem) => view! {
-            <p class="search-status error" data-state="search-error" role="alert">{problem}</p>
-        }
-        .into_any(),
-        SearchState::Found(text, results) => found_view(&text, results, actions, search),
-    };
-
-    view! {
-        <section class="search" aria-label="Find a customer">
-            <form class="search-form" role="search" on:submit=submit>
-                <label for="customer-search">"Find the customer in the store"</label>
-                <div class="search-row">
-                    <input
-                        id="customer-search"
-                        type="search"
-                        name="q"
-                        autocomplete="off"
-                        spellcheck="false"
-                        maxlength=MAX_QUERY_CHARS.to_string()
-                        placeholder="Email, phone, name, order no.…"
-                        node_ref=input
-                        prop:value=move || query.get()
-                        on:input=move |ev| query.set(event_target_value(&ev))
-                    />
-                    <button type="submit" disabled=move || state.get() == SearchState::Searching>
-                        "Search"
-                    </button>
-                </div>
-            </form>
-            <div aria-live="polite">{status}</div>
-        </section>
+    wait(&list, true);
+    button.set_text_content(Some("Linking…"));
+    if let Some(Ok(Some(problem))) = list
+        .parent_element()
+        .map(|answer| answer.query_selector("[data-state=link-problem]"))
+    {
+        problem.remove();
     }
-}
-
-/// The results of a search for `text`, or what to try when there are none.
-fn found_view(
-    text: &str,
-    results: SearchResults,
-    actions: PanelActions,
-    search: SearchContext,
-) -> AnyView {
-    if results.hits.is_empty() {
-        let message = format!(
-            "No customer matches \u{201c}{text}\u{201d}. Check the spelling, or try their email, \
-             phone or an order number."
-        );
-        return view! {
-            <p class="search-status muted" data-state="search-empty">{message}</p>
-        }
-        .into_any();
-    }
-    let count = match results.hits.len() {
-        1 => "1 customer found.".to_string(),
-        n => format!("{n} customers found."),
-    };
-    let more = results.more.then(|| {
-        view! {
-            <p class="search-status muted" data-state="search-more">
-                "Only the first ones are shown: add more of the name, or search by email or number."
-            </p>
-        }
-    });
-    // Which result is being linked (its buttons wait meanwhile), and what went wrong.
-    let linking = RwSignal::new(None::<i64>);
-    let problem = RwSignal::new(None::<String>);
-    let rows = results
-        .hits
-        .into_iter()
-        .map(|hit| result_row(hit, linking, problem, actions, search))
-        .collect_view();
-    view! {
-        <p class="search-status muted" data-state="search-results">{count}</p>
-        {move || {
-            problem
-                .get()
-                .map(|text| view! { <p class="search-status error" role="alert">{text}</p> })
-        }}
-        <ul class="search-results">{rows}</ul>
-        {more}
-    }
-    .into_any()
-}
-
-/// One found customer, why they matched, and the button that links them.
-fn result_row(
-    hit: SearchHit,
-    linking: RwSignal<Option<i64>>,
-    problem: RwSignal<Option<String>>,
-    actions: PanelActions,
-    search: SearchContext,
-) -> impl IntoView {
-    let id = hit.id;
-    let why = format!("{} · {}: {}", hit.reference, hit.basis.label(), hit.matched);
-    let label = format!("Link {} ({}) to this contact", hit.name, hit.reference);
-    let link = move |_| {
-        let Some(context) = search.agent_context() else {
-            return;
-        };
-        linking.set(Some(id));
-        problem.set(None);
-        leptos::task::spawn_local(async move {
-            let result = link_customer(context, id).await;
-            linking.set(None);
-            match result {
-                Ok(outcome) => {
-                    let customer = &outcome.customer;
-                    // Lime Connect keeps the link in the contact's field too (the server
-                    // cannot write to Lime; the page can, through the host).
-                    actions.write_customer_field(&customer.reference);
-                    let done = format!(
-                        "{} ({}) is now linked to this contact.",
-                        customer.name, customer.reference
-                    );
-                    tell_with_write_back(actions, done, &outcome.write_back);
-                    search.reload.notify();
+    let button = button.clone();
+    leptos::task::spawn_local(async move {
+        let result = link_customer(context, id).await;
+        wait(&list, false);
+        button.set_text_content(Some("Link to this contact"));
+        match result {
+            Ok(outcome) => {
+                let customer = &outcome.customer;
+                // Lime Connect keeps the link in the contact's field too (the server cannot
+                // write to Lime; the page can, through the host).
+                actions.write_customer_field(&customer.reference);
+                let done = format!(
+                    "{} ({}) is now linked to this contact.",
+                    customer.name, customer.reference
+                );
+                tell_with_write_back(actions, done, &outcome.write_back);
+                search.reload.notify();
+            }
+            Err(error) => {
+                if let Ok(line) = status_line("link-problem", &error.to_string(), true) {
+                    let _ = list.before_with_node_1(&line);
                 }
-                Err(error) => problem.set(Some(error.to_string())),
             }
-        });
-    };
-    view! {
-        <li data-customer=hit.reference.clone()>
-            <strong>{hit.name}</strong>
-            <span class="muted">{why}</span>
-            <button
-                class="link-customer"
-                aria-label=label
-                disabled=move || linking.get().is_some()
-                on:click=link
-            >
-                {move || if linking.get() == Some(id) { "Linking…" } else { "Link to this contact" }}
-            </button>
-        </li>
-    }
+        }
+    });
 }
 
 /// Unlinks customer `id` (named `name`), which an agent linked to this contact: undoes a
 /// wrong link, tells the agent how it went, and looks the contact up again. Does nothing
 /// before the page is live.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // clicked in the browser only
 pub async fn unlink(search: SearchContext, actions: PanelActions, id: i64, name: String) {
     let Some(context) = search.agent_context() else {
         return;
@@ -304,7 +221,45 @@ fn tell_with_write_back(actions: PanelActions, done: String, write_back: &WriteB
     }
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn unlink_problem(error: &PanelError) -> String {
     format!("The customer could not be unlinked: {error}")
+}
+
+/// Puts one status line under the search box in place of what was there: searching, or why
+/// the search could not run (`search-error`, read out at once).
+#[cfg(feature = "hydrate")]
+fn show_status(answer: &web_sys::Element, state: &str, text: &str) {
+    answer.set_inner_html("");
+    if let Ok(line) = status_line(state, text, state == "search-error") {
+        let _ = answer.append_child(&line);
+    }
+}
+
+/// A status line as the search box shows them (`data-state` = `state`); a problem is an alert.
+#[cfg(feature = "hydrate")]
+fn status_line(
+    state: &str,
+    text: &str,
+    problem: bool,
+) -> Result<web_sys::Element, wasm_bindgen::JsValue> {
+    let line = document().create_element("p")?;
+    line.set_class_name(if problem {
+        "search-status error"
+    } else {
+        "search-status muted"
+    });
+    line.set_attribute("data-state", state)?;
+    if problem {
+        line.set_attribute("role", "alert")?;
+    }
+    line.set_text_content(Some(text));
+    Ok(line)
+}
+
+/// Disables or enables a button.
+#[cfg(feature = "hydrate")]
+fn set_disabled(button: Option<&web_sys::Element>, disabled: bool) {
+    if let Some(button) = button {
+        let _ = button.toggle_attribute_with_force("disabled", disabled);
+    }
 }

@@ -7,17 +7,14 @@
 //! these components nor the types they read (`model::panel::Panel` and its parts), nor the
 //! locale's formatting: money and dates are written here, in the agent's locale.
 //!
-//! The server binary provides [`prerender`] and [`order_rows`] to server functions as
-//! `server::context::PanelRenderer`, so that `api` does not import `ui`.
+//! The server binary provides [`prerender`], [`order_rows`] and [`search_results`] to server
+//! functions as `server::context::PanelRenderer`, so that `api` does not import `ui`.
 
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 
-use super::actions::PanelActions;
-use super::hooks::{SEARCH_BOX, SEARCH_OFFER};
-use super::search::{CustomerSearch, SearchContext, SearchOffer};
 use crate::model::panel::{OrderRow, Panel, Presentation};
-use crate::ui::bridge::host::use_host_bridge;
+use crate::model::search::SearchResults;
 
 /// What needs attention, above the orders.
 mod attention;
@@ -29,6 +26,8 @@ mod customer;
 mod format;
 /// The order list and an order's details.
 mod orders;
+/// The customer search and its results.
+mod search;
 /// The customer's totals and spending chart.
 mod summary;
 
@@ -37,6 +36,7 @@ use billing::BillingSections;
 use customer::{CandidateList, CustomerHeader};
 use format::Format;
 use orders::{MentionedOrders, OrderList, OrderRows};
+use search::{CustomerSearch, SearchOffer};
 use summary::SummaryCard;
 
 /// `panel` as the page shows it, as HTML: the panel's body, under the page's toolbar.
@@ -57,22 +57,21 @@ pub fn order_rows(orders: &[OrderRow], presentation: &Presentation) -> String {
     })
 }
 
-/// Renders `view` to HTML under the contexts the components read: the presentation, the
-/// agent's locale, and (for the customer search, which the page mounts live in the same
-/// place) the page's actions, with nothing chosen or open.
+/// The results of a customer search for `text` (as the search box shows them).
+pub fn search_results(text: &str, results: &SearchResults) -> String {
+    let (text, results) = (text.to_owned(), results.clone());
+    rendered(&Presentation::default(), move || {
+        search::found_view(&text, results)
+    })
+}
+
+/// Renders `view` to HTML under the contexts the components read: the presentation and the
+/// agent's locale.
 fn rendered(presentation: &Presentation, view: impl FnOnce() -> AnyView) -> String {
     let owner = Owner::new();
     let html = owner.with(|| {
         provide_context(presentation.clone());
         provide_context(Format::for_language(&presentation.language));
-        let bridge = use_host_bridge();
-        let actions = PanelActions::new(bridge);
-        provide_context(actions);
-        provide_context(SearchContext {
-            bridge,
-            proof: actions.proof,
-            reload: actions.reload,
-        });
         view().to_html()
     });
     owner.cleanup();
@@ -121,7 +120,7 @@ fn match_view(panel: Panel) -> AnyView {
             let attention = panel.billing.attention.clone();
             view! {
                 <CustomerHeader customer=customer.clone() others />
-                <SearchSlot offer=Some("Not this customer? Search") />
+                <SearchOffer label="Not this customer? Search" />
                 <AttentionList items=attention />
                 {summary}
                 <OrderList orders=panel.orders more=panel.more_orders.filter(|_| can_page) />
@@ -133,33 +132,12 @@ fn match_view(panel: Panel) -> AnyView {
             <p class="state" data-state="no-match">
                 "No customer in the store matches this contact's email, phone or customer id. Search the store and link the right one:"
             </p>
-            <SearchSlot offer=None />
+            <CustomerSearch />
         }
         .into_any(),
         None => view! {
             <CandidateList candidates=panel.matches />
-            <SearchSlot offer=Some("None of these? Search") />
-        }
-        .into_any(),
-    }
-}
-
-/// Where the page mounts its live customer search: the button that opens it (labelled
-/// `offer`), or with no offer the search box itself. Rendered here as the page will show it,
-/// so that the early panel looks the same before the wasm has started.
-#[component]
-fn SearchSlot(offer: Option<&'static str>) -> impl IntoView {
-    match offer {
-        Some(label) => view! {
-            <div class="search-slot" data-search=SEARCH_OFFER data-label=label>
-                <SearchOffer label=label.to_owned() />
-            </div>
-        }
-        .into_any(),
-        None => view! {
-            <div class="search-slot" data-search=SEARCH_BOX>
-                <CustomerSearch />
-            </div>
+            <SearchOffer label="None of these? Search" />
         }
         .into_any(),
     }
