@@ -33,6 +33,13 @@ impl ContactKeys {
         }
     }
 
+    /// The keys normalised again: what a server makes of keys a browser sent (see
+    /// [`normalize_email`]: a browser lower-cases only ASCII letters).
+    pub fn normalized(mut self) -> Self {
+        self.email = self.email.as_deref().and_then(normalize_email);
+        self
+    }
+
     /// True when there is nothing to look a customer up by.
     pub fn is_empty(&self) -> bool {
         self.external_id.is_none()
@@ -61,8 +68,15 @@ pub fn national_phone_text(raw: &str) -> Option<String> {
 ///
 /// Lower-casing the local part is technically lossy, but every mainstream provider treats it
 /// case-insensitively and stores match that way (the database index is on the same form).
+///
+/// In the browser's wasm only ASCII letters are lower-cased: Unicode's case tables would cost
+/// every agent's download about 7 KB (brotli), and the server normalises the keys a page sends
+/// again ([`ContactKeys::normalized`]) before it looks anything up.
 pub fn normalize_email(raw: &str) -> Option<String> {
+    #[cfg(not(target_arch = "wasm32"))]
     let email = raw.trim().to_lowercase();
+    #[cfg(target_arch = "wasm32")]
+    let email = raw.trim().to_ascii_lowercase();
     let (local, domain) = email.split_once('@')?;
     let valid = !local.is_empty()
         && !domain.is_empty()
@@ -104,6 +118,15 @@ mod tests {
             normalize_email("  Jane.Doe@Example.COM "),
             Some("jane.doe@example.com".into())
         );
+    }
+
+    #[test]
+    fn keys_a_page_sent_are_normalised_again() {
+        let sent = ContactKeys {
+            email: Some("JÖRG@Example.com".into()),
+            ..ContactKeys::default()
+        };
+        assert_eq!(sent.normalized().email.as_deref(), Some("jörg@example.com"));
     }
 
     #[test]

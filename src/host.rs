@@ -219,7 +219,9 @@ impl std::fmt::Display for Ignored {
 /// Chatwoot-family hosts post a JSON *string*; a caller holding a structured-cloned object
 /// serialises it to JSON first, so both forms arrive here.
 pub fn parse_message(raw: &str) -> Result<HostEvent, Ignored> {
-    let value: Value = serde_json::from_str(raw).map_err(|_| Ignored::NotJson)?;
+    // From bytes: the browser's wasm reads every other JSON so, and a second reader type would
+    // be a second copy of the parser.
+    let value: Value = serde_json::from_slice(raw.as_bytes()).map_err(|_| Ignored::NotJson)?;
     parse_value(&value)
 }
 

@@ -64,9 +64,11 @@ fn candidates(text: &str) -> Vec<String> {
         {
             out.push(bare.to_owned());
         }
-        let word = token.to_lowercase();
+        // The cue words are ASCII, so comparing without regard to ASCII case is comparing
+        // lower-cased words (and spares the browser's wasm the Unicode case tables).
+        let is = |word: &str| token.eq_ignore_ascii_case(word);
         // "order 1042", "order no. 1042", "orders 1006 and 1007" keep the cue alive.
-        cued = CUE_WORDS.contains(&word.as_str()) || (cued && (digits_only || word == "and"));
+        cued = CUE_WORDS.iter().any(|cue| is(cue)) || (cued && (digits_only || is("and")));
     }
     out
 }

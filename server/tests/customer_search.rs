@@ -11,7 +11,7 @@ use app::{
         error::PanelError,
         live::Watch,
         panel::MatchBasis,
-        search::{LinkOutcome, SearchBasis, SearchView, UnlinkOutcome, WriteBack},
+        search::{LinkOutcome, SearchBasis, UnlinkOutcome, WriteBack},
         session::SessionProof,
     },
     server::secret::Secret,
@@ -69,8 +69,7 @@ async fn search(app: &TestApp, query: &str) -> axum::http::Response<axum::body::
 async fn results(app: &TestApp, query: &str) -> String {
     let response = search(app, query).await;
     assert_eq!(response.status(), StatusCode::OK, "{query}");
-    let view: SearchView = serde_json::from_str(&text(response).await).expect("results");
-    view.html
+    serde_json::from_str(&text(response).await).expect("the results' HTML")
 }
 
 /// The references found for `query`, with what each matched on (read from the results'

@@ -16,16 +16,14 @@ use server_fn::codec::Json;
 
 use crate::model::error::PanelError;
 use crate::model::panel::AgentContext;
-use crate::model::search::{LinkOutcome, SearchView, UnlinkOutcome};
+use crate::model::search::{LinkOutcome, UnlinkOutcome};
 
 /// Finds store customers by what the agent typed: email, phone, name, customer, order or
-/// invoice number; answers with the results rendered as the search box shows them. At most
-/// `MAX_RESULTS`; each lookup uses an index. Audited as `customer.search`.
+/// invoice number; answers with the results as HTML, rendered by the server as the search box
+/// shows them (as it renders the panel). At most `MAX_RESULTS`; each lookup uses an index.
+/// Audited as `customer.search`.
 #[server(prefix = "/api", endpoint = "customers/search", input = Json)]
-pub async fn search_customers(
-    context: AgentContext,
-    query: String,
-) -> Result<SearchView, PanelError> {
+pub async fn search_customers(context: AgentContext, query: String) -> Result<String, PanelError> {
     Ok(crate::server::customers::search_view(&context, &query).await?)
 }
 

@@ -329,12 +329,17 @@ pub fn valid_language(language: Option<&str>) -> bool {
 
 /// The order numbers a lookup sends: each once, in the order given, at most `MAX_REFERENCES`.
 pub fn first_mentions(numbers: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    numbers
-        .into_iter()
-        .filter(|n| seen.insert(n.clone()))
-        .take(orderpane::references::MAX_REFERENCES)
-        .collect()
+    // A short list, so a scan rather than a hash set (which the browser's wasm would carry).
+    let mut first = Vec::new();
+    for number in numbers {
+        if first.len() == orderpane::references::MAX_REFERENCES {
+            break;
+        }
+        if !first.contains(&number) {
+            first.push(number);
+        }
+    }
+    first
 }
 
 /// The panel as the server answers a lookup: its HTML, rendered on the server in the agent's

@@ -73,14 +73,6 @@ pub struct SearchResults {
     pub more: bool,
 }
 
-/// A search's answer as the page shows it: the results, rendered by the server as it renders
-/// the panel (the page puts this HTML under the search box).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchView {
-    /// The results, or what to try when there are none.
-    pub html: String,
-}
-
 /// Whether the link reached the helpdesk's own contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WriteBack {

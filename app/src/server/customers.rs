@@ -11,8 +11,8 @@ use super::trust::Session;
 use crate::model::error::PanelError;
 use crate::model::panel::AgentContext;
 use crate::model::search::{
-    checked_query, LinkOutcome, SearchResults, SearchView, UnlinkOutcome, WriteBack,
-    DEFAULT_CUSTOMER_FIELD, MAX_CONTACT_ID_CHARS,
+    checked_query, LinkOutcome, SearchResults, UnlinkOutcome, WriteBack, DEFAULT_CUSTOMER_FIELD,
+    MAX_CONTACT_ID_CHARS,
 };
 
 /// Finds store customers by what the agent typed (see [`SearchTerms`] for how it is read),
@@ -31,14 +31,12 @@ pub async fn search(context: &AgentContext, query: &str) -> ServerResult<SearchR
     Ok(results)
 }
 
-/// [`search`], rendered as the search box shows it.
-pub async fn search_view(context: &AgentContext, query: &str) -> ServerResult<SearchView> {
+/// [`search`], rendered as HTML as the search box shows it.
+pub async fn search_view(context: &AgentContext, query: &str) -> ServerResult<String> {
     let results = search(context, query).await?;
     let render = super::context::panel_renderer()?;
     let text = checked_query(query).unwrap_or(query);
-    Ok(SearchView {
-        html: (render.search)(text, &results),
-    })
+    Ok((render.search)(text, &results))
 }
 
 /// Links customer `customer_id` to the contact (replacing any earlier link) and writes its

@@ -41,7 +41,8 @@ pub async fn panel_for(
                 &helpdesk.transcript,
             )),
         ),
-        None => (request.keys.clone(), request.mentioned.clone()),
+        // The page's keys, normalised again: a browser lower-cases only ASCII letters.
+        None => (request.keys.clone().normalized(), request.mentioned.clone()),
     };
     let keys = phone::with_default_region(keys, session.install.phone_region.as_deref());
     if keys.is_empty() {

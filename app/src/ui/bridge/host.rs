@@ -207,7 +207,8 @@ mod browser {
         promise: js_sys::Promise,
     ) -> Option<crate::model::panel::PanelView> {
         let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
-        match serde_json::from_str(&text.as_string()?) {
+        // From bytes, as the server functions' answers are read: one JSON reader in the wasm.
+        match serde_json::from_slice(text.as_string()?.as_bytes()) {
             Ok(answer) => Some(answer),
             Err(error) => {
                 debug(&format!("ignored the early lookup's answer: {error}"));

@@ -199,7 +199,7 @@ mod browser {
         on(
             event::MENTIONED,
             Box::new(move |data| {
-                let Ok(numbers) = serde_json::from_str::<Vec<String>>(&data) else {
+                let Ok(numbers) = serde_json::from_slice::<Vec<String>>(data.as_bytes()) else {
                     leptos::logging::warn!("ignored a malformed mention push");
                     return;
                 };

@@ -8,20 +8,42 @@
 //! Partitioned`, which such browsers still keep per top-level site), for the last eight
 //! conversations and 12 hours.
 
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 /// The remembered view of one conversation's panel.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ViewMemory {
     /// The customer reference the agent chose among several matches.
-    #[serde(default)]
     pub chosen: Option<String>,
     /// The order number the agent had open.
-    #[serde(default)]
     pub order: Option<String>,
     /// How far the panel was scrolled, in CSS pixels.
-    #[serde(default)]
     pub scroll: f64,
+}
+
+// Written and read as JSON through `serde_json::Value`, which the wasm has anyway for the
+// host's messages: derived (de)serializers would add their own code for this one struct.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // stored by the browser only
+impl ViewMemory {
+    /// As stored: `{"chosen":…,"order":…,"scroll":…}`.
+    fn to_json(&self) -> String {
+        json!({"chosen": self.chosen, "order": self.order, "scroll": self.scroll}).to_string()
+    }
+
+    /// As stored; anything missing or unreadable is the default.
+    fn from_json(json: &str) -> Self {
+        // From bytes, as the server functions' answers are read: one JSON reader in the wasm.
+        let value: Value = serde_json::from_slice(json.as_bytes()).unwrap_or_default();
+        let text = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        Self {
+            chosen: text("chosen"),
+            order: text("order"),
+            scroll: value
+                .get("scroll")
+                .and_then(Value::as_f64)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// The storage key of a conversation's view: per install, so two helpdesks in one browser
@@ -39,7 +61,7 @@ pub fn load(key: &str) -> ViewMemory {
             Some(storage) => storage.get_item(key).ok().flatten(),
             None => partitioned_cookie::get(key),
         };
-        json.and_then(|json| serde_json::from_str(&json).ok())
+        json.map(|json| ViewMemory::from_json(&json))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
@@ -53,7 +75,8 @@ pub fn load(key: &str) -> ViewMemory {
 /// full, and the panel works without it.
 pub fn save(key: &str, memory: &ViewMemory) {
     #[cfg(feature = "hydrate")]
-    if let Ok(json) = serde_json::to_string(memory) {
+    {
+        let json = memory.to_json();
         match storage() {
             Some(storage) => {
                 let _ = storage.set_item(key, &json);
@@ -87,15 +110,26 @@ mod partitioned_cookie {
         leptos::prelude::document().dyn_into().ok()
     }
 
-    /// The stored `(key, value)` pairs, most recent first.
+    /// The stored `(key, value)` pairs, most recent first (a JSON array of pairs).
     fn entries() -> Vec<(String, String)> {
         let cookies = document().and_then(|d| d.cookie().ok()).unwrap_or_default();
-        cookies
+        let json = cookies
             .split("; ")
             .find_map(|pair| pair.strip_prefix(NAME)?.strip_prefix('='))
             .and_then(|value| js_sys::decode_uri_component(value).ok())
-            .and_then(|json| serde_json::from_str(&String::from(json)).ok())
-            .unwrap_or_default()
+            .map(String::from)
+            .unwrap_or_default();
+        let pairs: Vec<serde_json::Value> = match serde_json::from_slice(json.as_bytes()) {
+            Ok(serde_json::Value::Array(pairs)) => pairs,
+            _ => Vec::new(),
+        };
+        pairs
+            .iter()
+            .filter_map(|pair| {
+                let text = |i: usize| Some(pair.get(i)?.as_str()?.to_owned());
+                Some((text(0)?, text(1)?))
+            })
+            .collect()
     }
 
     /// The value stored under `key`.
@@ -112,13 +146,39 @@ mod partitioned_cookie {
         entries.retain(|(k, _)| k != key);
         entries.insert(0, (key.to_owned(), value.to_owned()));
         entries.truncate(CONVERSATIONS);
-        let (Some(document), Ok(json)) = (document(), serde_json::to_string(&entries)) else {
+        let Some(document) = document() else {
             return;
         };
+        let json = serde_json::Value::from(
+            entries
+                .into_iter()
+                .map(|(k, v)| serde_json::json!([k, v]))
+                .collect::<Vec<_>>(),
+        )
+        .to_string();
         let cookie = format!(
             "{NAME}={}; Path=/; Max-Age={MAX_AGE_SECONDS}; SameSite=None; Secure; Partitioned",
             String::from(js_sys::encode_uri_component(&json))
         );
         let _ = document.set_cookie(&cookie);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_reads_back_as_it_was_written_and_anything_else_as_the_default() {
+        let memory = ViewMemory {
+            chosen: Some("C-1004".into()),
+            order: Some("pinned:1005".into()),
+            scroll: 150.0,
+        };
+        assert_eq!(ViewMemory::from_json(&memory.to_json()), memory);
+        assert_eq!(ViewMemory::from_json("not json"), ViewMemory::default());
+        let partly = ViewMemory::from_json(r#"{"order":"1002","scroll":"far"}"#);
+        assert_eq!(partly.order.as_deref(), Some("1002"));
+        assert_eq!((partly.chosen, partly.scroll), (None, 0.0));
     }
 }
