@@ -91,7 +91,8 @@ test("the panel is readable before the wasm has started, and the wasm takes it o
   expect(await pointer(`#op-early ${HISTORY_ROWS} button`)).toBe("none");
 
   releaseWasm();
-  // The wasm renders the same panel itself and the early one goes: nothing in #op-early, no mark.
+  // The wasm shows the same panel itself (the same HTML, adopted) and the early one goes:
+  // nothing in #op-early, no mark.
   await expect(app.locator("html")).not.toHaveAttribute("data-early");
   await expect(early.locator("*")).toHaveCount(0);
   await expectCustomer(app, "Jane Doe");

@@ -1,5 +1,6 @@
 //! What a customer was billed, paid and refunded, what renews, and the totals an agent reads
-//! first. Plain data shared by the server (which reads it) and the browser (which shows it).
+//! first. Plain data the server reads (as JSON rows from Postgres) and renders into the panel's
+//! HTML; it does not travel to the browser.
 
 use orderpane::money::Money;
 use serde::{Deserialize, Serialize};

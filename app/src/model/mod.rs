@@ -1,4 +1,5 @@
-//! The types the browser and the server exchange: plain data, the same in both builds.
+//! The types the browser and the server exchange, and the panel the server assembles and
+//! renders (which no longer travels, see [`panel`]): plain data, the same in both builds.
 //! Nothing here depends on the rest of the app.
 
 /// What needs the agent's attention about a customer.

@@ -234,6 +234,30 @@ mod tests {
     }
 
     #[test]
+    fn search_results_say_why_each_matched_and_escape_what_was_typed() {
+        use crate::model::search::{SearchBasis, SearchHit};
+        let hit = SearchHit {
+            id: 12,
+            reference: "C-1002".into(),
+            name: "Omar <b>Haddad</b>".into(),
+            basis: SearchBasis::Name,
+            matched: "Omar Haddad".into(),
+        };
+        let found = SearchResults {
+            hits: vec![hit],
+            more: false,
+        };
+        let html = search_results("haddad", &found);
+        assert!(html.contains("1 customer found."), "{html}");
+        assert!(html.contains(r#"data-basis="Name""#), "{html}");
+        assert!(html.contains(r#"data-customer-id="12""#), "{html}");
+        assert!(html.contains("Omar &lt;b&gt;Haddad&lt;/b&gt;"), "{html}");
+        let none = search_results("<zz>", &SearchResults::default());
+        assert!(none.contains(r#"data-state="search-empty""#), "{none}");
+        assert!(none.contains("&lt;zz&gt;"), "{none}");
+    }
+
+    #[test]
     fn more_pages_are_rows_of_the_same_table() {
         let html = order_rows(&[order("1004"), order("1003")], &Presentation::default());
         assert!(html.starts_with(r#"<tbody class="order-group">"#), "{html}");
