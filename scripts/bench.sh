@@ -73,6 +73,7 @@ socket_dir=${url##*host=}
 # store spent most of its time reading pages).
 prewarm() {
   psql -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -U orderpane -d "$1" >/dev/null <<'SQL'
+set client_min_messages = warning;
 create extension if not exists pg_prewarm;
 select pg_prewarm(c.oid)
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
