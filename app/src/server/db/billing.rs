@@ -191,6 +191,9 @@ pub const BILLING_SQL: &str = r#"
 /// one), and how many there are in all. One statement, one round trip: each part is an index
 /// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
 /// such as the sort keys, are ignored when it is read).
+///
+/// The panel's lookup reads this as part of one statement (`SHOWN_CUSTOMER_SQL` in
+/// [`super::panel`]); on its own it is what that statement is checked against.
 #[tracing::instrument(skip_all)]
 pub async fn billing(
     db: impl PgExecutor<'_>,
@@ -241,6 +244,9 @@ pub const SUMMARY_SQL: &str = r#"
 
 /// The customer's totals and monthly spending: one statement, each part an index probe by
 /// customer. `None` when the customer does not exist.
+///
+/// The panel's lookup reads this as part of one statement (`SHOWN_CUSTOMER_SQL` in
+/// [`super::panel`]); on its own it is what that statement is checked against.
 #[tracing::instrument(skip_all)]
 pub async fn summary(
     db: impl PgExecutor<'_>,
