@@ -363,3 +363,54 @@ async fn one_lookup_holds_at_most_two_pool_connections(pool: PgPool) {
         "one lookup held {most} connections at once"
     );
 }
+
+/// The lookup reads the shown customer in one statement composed of the statements each part
+/// runs on its own (the next pages of orders, the checks of `store check`): both must give
+/// the same panel, for every demo customer.
+#[sqlx::test(migrations = false)]
+async fn the_one_statement_reads_what_the_parts_read_on_their_own(pool: PgPool) {
+    use app::server::db::billing;
+    common::migrate(&pool).await;
+    demo(&pool).await;
+    let store = Default::default();
+    let thresholds = Default::default();
+    let references: Vec<String> =
+        sqlx::query_scalar("select reference from orderpane_store.customers")
+            .fetch_all(&pool)
+            .await
+            .expect("customers");
+    assert!(references.len() >= 5, "the demo store has customers");
+    let mut orders_seen = 0;
+    for reference in references {
+        let found = queries::lookup(
+            &pool,
+            &store,
+            &keys(Some(&reference), None, None),
+            None,
+            None,
+            &[],
+        )
+        .await
+        .expect("lookup");
+        let customer = found.customer.as_ref().expect("the customer is shown");
+        let mut conn = pool.acquire().await.expect("connection");
+        let summary = billing::summary(&mut *conn, &store, customer.id)
+            .await
+            .expect("summary");
+        let page = queries::orders_page(&mut conn, &store, customer.id, None, ORDER_PAGE_SIZE)
+            .await
+            .expect("orders");
+        let billing = billing::billing(&mut *conn, &store, customer.id, &thresholds)
+            .await
+            .expect("billing");
+        assert_eq!(found.summary, summary, "{reference}");
+        assert_eq!(found.orders, page.orders, "{reference}");
+        assert_eq!(found.more_orders, page.next, "{reference}");
+        assert_eq!(found.billing, billing, "{reference}");
+        orders_seen += found.orders.len();
+    }
+    assert!(
+        orders_seen > 10,
+        "the comparison covered orders ({orders_seen})"
+    );
+}

@@ -4,8 +4,8 @@
 //! lookup starts from that message: everything that delays `load` delays the agent's first
 //! order row. Leptos's own `<HydrationScripts>` adds `<link rel="preload">` for the JS glue and
 //! the wasm, and a preloaded resource delays `load` until it has arrived (about 370 KB of wasm:
-//! `load` came 50 ms later than on a page without it). Here the page fetches both with
-//! `fetch()` and `import()` instead, which start just as early but never delay `load`, and
+//! `load` came 50 ms later than on a page without it). Here the page loads both with
+//! `import()` and the glue's own `fetch()` of the wasm instead, which never delay `load`, and
 //! hydrates once both have arrived.
 
 use leptos::prelude::*;
@@ -14,11 +14,11 @@ use super::assets::AssetNames;
 
 /// The inline module that fetches the JS glue and the wasm, and hydrates the page.
 ///
-/// On a Chatwoot-family page the wasm's bytes arrive at once but its compiling and hydration
-/// wait until the boot script has shown the early lookup's panel (it calls
-/// `window.__orderpaneGo`), or at most [`WAIT_AFTER_LOAD_MS`] after `load` when no early
-/// panel comes: compiling a megabyte of wasm takes a core, and on a small machine it held the
-/// early panel up. Lime Connect talks only once the wasm says `ready`, so there it starts at
+/// On a Chatwoot-family page the JS glue and the wasm are fetched, compiled and started only
+/// once the boot script has shown the early lookup's panel (it calls `window.__orderpaneGo`),
+/// or at most [`WAIT_AFTER_LOAD_MS`] after `load` when no early panel comes: on a cold frame
+/// their download competed with the early lookup, and compiling them took a core that the
+/// early panel needed. Lime Connect talks only once the wasm says `ready`, so there it starts at
 /// once. Module scripts run once the document is parsed, so hydration finds the whole body.
 #[component]
 pub fn WasmStart(options: LeptosOptions) -> impl IntoView {

@@ -1,13 +1,15 @@
-//! The reference for the panel lookup: the same SQL run straight against Postgres with
+//! The reference for the panel lookup: the same reads run straight against Postgres with
 //! pgbench, no server in between. Each transaction is the panel's reads for one random
-//! customer by email, as `app/src/queries.rs` makes them: the matching customers; the shown
-//! customer's summary, first page of orders with their items, shipments, payments and
-//! refunds; and their invoices, payments, refunds and subscriptions with their counts. Prints transactions per
+//! customer by email, one statement per part, as `store check` explains them
+//! (`app/src/server/db/lookups.rs`): the matching customers; the shown customer's summary,
+//! first page of orders with their items, shipments, payments and refunds; and their
+//! invoices, payments, refunds and subscriptions with their counts. Prints transactions per
 //! second and the median and 99th-percentile latency at each concurrency.
 //!
-//! Differences from the server that remain: pgbench sends the statements one after another
-//! on one connection (the server runs independent reads at once, each on its own pooled
-//! connection), and it writes no audit row (the server writes one per lookup).
+//! Differences from the server: the server reads the shown customer's parts in one statement
+//! composed of these (`SHOWN_CUSTOMER_SQL` in `app/src/server/db/panel.rs`), so a lookup is
+//! two statements where this script runs eight; and the server writes an audit row per
+//! lookup, which this script does not.
 
 use std::{
     path::{Path, PathBuf},
@@ -51,10 +53,10 @@ struct Args {
 }
 
 /// The panel's reads for one contact known by email, with pgbench variables where the
-/// server binds parameters: from app/src/queries.rs `matching_customers`, then for the one
+/// server binds parameters: from app/src/server/db/panel.rs `matching_customers`, then for the one
 /// customer shown `orders_page` (the first page: 20 orders and one to see whether more
 /// follow) with its `order_items`, `order_shipments` and `billing::order_money` (payments,
-/// also through invoices, and refunds), and from app/src/queries/billing.rs `summary` and
+/// also through invoices, and refunds), and from app/src/server/db/billing.rs `summary` and
 /// `billing` (20 of each list, with their counts and the attention list with the default
 /// thresholds, as one JSON statement). The absent keys (external id, phone) and the
 /// absent page cursor are nulls, as the server binds them; the contact's link is looked up

@@ -191,6 +191,9 @@ pub const BILLING_SQL: &str = r#"
 /// one), and how many there are in all. One statement, one round trip: each part is an index
 /// probe by customer, built as JSON in the shape of the `crate::model::billing` types (unknown keys,
 /// such as the sort keys, are ignored when it is read).
+///
+/// The panel's lookup reads this as part of one statement (`SHOWN_CUSTOMER_SQL` in
+/// [`super::panel`]); on its own it is what that statement is checked against.
 #[tracing::instrument(skip_all)]
 pub async fn billing(
     db: impl PgExecutor<'_>,
@@ -206,14 +209,7 @@ pub async fn billing(
         .bind(i64::from(thresholds.in_transit_days))
         .fetch_one(db)
         .await?;
-    Ok(Billing {
-        invoices: row.invoices.0,
-        payments: row.payments.0,
-        refunds: row.refunds.0,
-        subscriptions: row.subscriptions.0,
-        totals: row.totals.0,
-        attention: row.attention.0,
-    })
+    Ok(row.into())
 }
 
 /// Customer `$1`'s totals, one figure a row, with monthly spending from `$2` to `$3`.
@@ -248,6 +244,9 @@ pub const SUMMARY_SQL: &str = r#"
 
 /// The customer's totals and monthly spending: one statement, each part an index probe by
 /// customer. `None` when the customer does not exist.
+///
+/// The panel's lookup reads this as part of one statement (`SHOWN_CUSTOMER_SQL` in
+/// [`super::panel`]); on its own it is what that statement is checked against.
 #[tracing::instrument(skip_all)]
 pub async fn summary(
     db: impl PgExecutor<'_>,
@@ -256,15 +255,20 @@ pub async fn summary(
 ) -> sqlx::Result<Option<Summary>> {
     let today = chrono::Utc::now().date_naive();
     let window = chart_window(today);
-    // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
-    // come once; the money kinds once per currency; `month` once per month and currency.
     let rows: Vec<SummaryRow> = sqlx::query_as(&store.sql(SUMMARY_SQL))
         .bind(customer_id)
         .bind(window.0)
         .bind(window.1)
         .fetch_all(db)
         .await?;
+    Ok(summary_from(rows, today))
+}
 
+/// The summary [`SUMMARY_SQL`]'s rows make, with the chart's months up to `today`'s; `None`
+/// when the customer does not exist (no `since` row).
+pub(super) fn summary_from(rows: Vec<SummaryRow>, today: chrono::NaiveDate) -> Option<Summary> {
+    // Each row is one figure: (kind, currency, month, amount). `since` and `subscriptions`
+    // come once; the money kinds once per currency; `month` once per month and currency.
     let mut summary = Summary {
         customer_since: String::new(),
         order_count: 0,
@@ -298,7 +302,7 @@ pub async fn summary(
         }
     }
     if !found {
-        return Ok(None);
+        return None;
     }
     for list in [
         &mut summary.spent,
@@ -310,12 +314,12 @@ pub async fn summary(
     let (currency, monthly) = chart(&months, today);
     summary.chart_currency = currency;
     summary.monthly = monthly;
-    Ok(Some(summary))
+    Some(summary)
 }
 
 /// The chart's months as UTC instants: from the first day of the oldest month to the first
 /// day of the month after `today` (the same `today` labels the months).
-fn chart_window(
+pub(super) fn chart_window(
     today: chrono::NaiveDate,
 ) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
     use chrono::{Datelike, Months, NaiveDate};
@@ -382,8 +386,8 @@ pub const ORDER_PAYMENTS_SQL: &str = r#"
 
 /// The refunds of the orders `$1` (bigint[]), oldest first.
 pub const ORDER_REFUNDS_SQL: &str = r#"
-            select r.order_id, r.currency, r.amount_minor, r.reason, r.status, o.number,
-                   to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
+            select r.order_id, r.id, r.refunded_at, r.currency, r.amount_minor, r.reason,
+                   r.status, o.number, to_char(r.refunded_at at time zone 'UTC', 'YYYY-MM-DD') as refunded_on
               from {store}.refunds r
               join {store}.orders o on o.id = r.order_id
              where r.order_id = any($1)
@@ -406,6 +410,11 @@ pub async fn order_money(
         .bind(order_ids)
         .fetch_all(&mut *conn)
         .await?;
+    Ok(money_from(payments, refunds))
+}
+
+/// What [`ORDER_PAYMENTS_SQL`]'s and [`ORDER_REFUNDS_SQL`]'s rows say was paid and refunded.
+pub(super) fn money_from(payments: Vec<PaidRow>, refunds: Vec<OrderRefundRow>) -> OrderMoney {
     let mut money = OrderMoney::default();
     for row in payments {
         let paid = money.paid.entry(row.order_id).or_default();
@@ -425,12 +434,12 @@ pub async fn order_money(
             order_number: Some(row.number),
         });
     }
-    Ok(money)
+    money
 }
 
 /// The billing statement's one row: each list and the counts as JSON.
 #[derive(sqlx::FromRow)]
-struct BillingRow {
+pub(super) struct BillingRow {
     invoices: Json<Vec<Invoice>>,
     payments: Json<Vec<Payment>>,
     refunds: Json<Vec<Refund>>,
@@ -439,9 +448,22 @@ struct BillingRow {
     attention: Json<Vec<Attention>>,
 }
 
+impl From<BillingRow> for Billing {
+    fn from(row: BillingRow) -> Self {
+        Billing {
+            invoices: row.invoices.0,
+            payments: row.payments.0,
+            refunds: row.refunds.0,
+            subscriptions: row.subscriptions.0,
+            totals: row.totals.0,
+            attention: row.attention.0,
+        }
+    }
+}
+
 /// One figure of the summary: what it is, in which currency and month, and how much.
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(super) struct SummaryRow {
     kind: String,
     currency: Option<String>,
     month: Option<String>,
@@ -450,16 +472,16 @@ struct SummaryRow {
 }
 
 /// What an order's payments of one status came to.
-#[derive(sqlx::FromRow)]
-struct PaidRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(super) struct PaidRow {
     order_id: i64,
     status: String,
     minor: i64,
 }
 
 /// A refund of an order, with the order's number.
-#[derive(sqlx::FromRow)]
-struct OrderRefundRow {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(super) struct OrderRefundRow {
     order_id: i64,
     currency: String,
     amount_minor: i64,

@@ -2,13 +2,14 @@
 //! inside a transaction alike.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use orderpane::{contact_keys::ContactKeys, money::Money};
-use sqlx::{PgConnection, PgExecutor, PgPool};
+use sqlx::{types::Json, PgConnection, PgExecutor, PgPool};
 
 use super::billing;
 use super::customers::HelpdeskContact;
-use crate::model::billing::{Billing, Summary};
+use crate::model::billing::{Billing, Summary, BILLING_LIST_LEN};
 use crate::model::panel::{
     CustomerMatch, MatchBasis, MentionedOrder, OrderItem, OrderRow, Shipment, ORDER_PAGE_SIZE,
 };
@@ -75,10 +76,7 @@ pub async fn lookup_with(
         let Some(id) = shown_id else {
             return Ok((None, OrderPage::default(), Billing::default()));
         };
-        let summary = billing::summary(&mut *conn, store, id).await?;
-        let page = orders_page(&mut conn, store, id, None, ORDER_PAGE_SIZE).await?;
-        let billing = billing::billing(&mut *conn, store, id, thresholds).await?;
-        Ok::<_, sqlx::Error>((summary, page, billing))
+        shown_customer_reads(&mut conn, store, id, thresholds).await
     };
     let mentioned = async {
         if mentioned.is_empty() {
@@ -97,6 +95,112 @@ pub async fn lookup_with(
         billing,
         mentioned,
     })
+}
+
+/// Everything the panel shows of one customer, `$1`, in one statement: the summary (its
+/// chart from `$3` to `$4`), the first page of orders (`$2` read: one more than a page, to
+/// tell whether another follows) with their items, shipments, payments and refunds, and the
+/// billing lists (`$5` of each; what needs attention by the thresholds `$6` to `$8`).
+///
+/// Composed of the statements each part runs on its own ([`ORDERS_PAGE_SQL`],
+/// [`ORDER_ITEMS_SQL`], …, which `server store check` explains one by one), each part as a
+/// JSON column, so that a lookup costs one round trip and one statement instead of seven.
+/// The details are read for the ids of the page's orders.
+static SHOWN_CUSTOMER_SQL: LazyLock<String> = LazyLock::new(|| {
+    let page = with_params(ORDERS_PAGE_SQL, &["$1", "null::bigint", "$2"]);
+    let ids = ["array(select id from order_page)"];
+    let items = with_params(ORDER_ITEMS_SQL, &ids);
+    let shipments = with_params(ORDER_SHIPMENTS_SQL, &ids);
+    let payments = with_params(billing::ORDER_PAYMENTS_SQL, &ids);
+    let refunds = with_params(billing::ORDER_REFUNDS_SQL, &ids);
+    let summary = with_params(billing::SUMMARY_SQL, &["$1", "$3", "$4"]);
+    let billing = with_params(billing::BILLING_SQL, &["$1", "$5", "$6", "$7", "$8"]);
+    // Each list is aggregated in the order its own statement returns it (`json_agg` keeps
+    // no order of its own).
+    format!(
+        r#"
+        with order_page as materialized ({page})
+        select (select coalesce(json_agg(s), '[]') from ({summary}) s) as summary,
+               (select coalesce(json_agg(p order by p.placed_at desc, p.id desc), '[]')
+                  from order_page p) as orders,
+               (select coalesce(json_agg(x order by x.order_id, x.id), '[]')
+                  from ({items}) x) as order_items,
+               (select coalesce(json_agg(x order by x.order_id, x.shipped_at, x.id), '[]')
+                  from ({shipments}) x) as order_shipments,
+               (select coalesce(json_agg(x), '[]') from ({payments}) x) as order_payments,
+               (select coalesce(json_agg(x order by x.order_id, x.refunded_at, x.id), '[]')
+                  from ({refunds}) x) as order_refunds,
+               b.*
+          from ({billing}) b
+        "#
+    )
+});
+
+/// `sql` with its parameters `$1`, `$2`, … replaced by `params[0]`, `params[1]`, … in one
+/// pass (a replacement is never replaced again).
+fn with_params(sql: &str, params: &[&str]) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - at - 1);
+        let number: Option<usize> = rest[at + 1..at + 1 + digits].parse().ok();
+        match number.and_then(|n| params.get(n.checked_sub(1)?)) {
+            Some(param) => out.push_str(param),
+            None => out.push_str(&rest[at..at + 1 + digits]),
+        }
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`SHOWN_CUSTOMER_SQL`]'s one row.
+#[derive(sqlx::FromRow)]
+struct ShownRow {
+    summary: Json<Vec<billing::SummaryRow>>,
+    orders: Json<Vec<OrderHeadRow>>,
+    order_items: Json<Vec<ItemRow>>,
+    order_shipments: Json<Vec<ShipmentRow>>,
+    order_payments: Json<Vec<billing::PaidRow>>,
+    order_refunds: Json<Vec<billing::OrderRefundRow>>,
+    #[sqlx(flatten)]
+    billing: billing::BillingRow,
+}
+
+/// The shown customer's summary, first page of orders and billing ([`SHOWN_CUSTOMER_SQL`]).
+async fn shown_customer_reads(
+    conn: &mut PgConnection,
+    store: &StoreSchema,
+    customer_id: i64,
+    thresholds: &AttentionThresholds,
+) -> sqlx::Result<(Option<Summary>, OrderPage, Billing)> {
+    let today = chrono::Utc::now().date_naive();
+    let (chart_from, chart_to) = billing::chart_window(today);
+    let row: ShownRow = sqlx::query_as(&store.sql(&SHOWN_CUSTOMER_SQL))
+        .bind(customer_id)
+        .bind(ORDER_PAGE_SIZE + 1)
+        .bind(chart_from)
+        .bind(chart_to)
+        .bind(BILLING_LIST_LEN)
+        .bind(i64::from(thresholds.refund_pending_days))
+        .bind(i64::from(thresholds.not_shipped_days))
+        .bind(i64::from(thresholds.in_transit_days))
+        .fetch_one(&mut *conn)
+        .await?;
+    let details = OrderDetails {
+        items: items_from(row.order_items.0),
+        shipments: shipments_from(row.order_shipments.0),
+        money: billing::money_from(row.order_payments.0, row.order_refunds.0),
+    };
+    let page_len = usize::try_from(ORDER_PAGE_SIZE).unwrap_or_default();
+    Ok((
+        billing::summary_from(row.summary.0, today),
+        page_from(row.orders.0, page_len, details),
+        row.billing.into(),
+    ))
 }
 
 /// The orders with the numbers `$1` (text[]), or billed by invoices with those numbers, with
@@ -265,7 +369,7 @@ pub struct OrderPage {
 /// Up to `$3` of customer `$1`'s orders, newest first, after the order `$2` (or from the
 /// newest when it is null).
 pub const ORDERS_PAGE_SQL: &str = r#"
-        select id, number, status, currency, total_minor, shipping_address,
+        select id, number, status, currency, total_minor, shipping_address, placed_at,
                to_char(placed_at at time zone 'UTC', 'YYYY-MM-DD') as placed_on
           from {store}.orders
          where customer_id = $1
@@ -294,11 +398,19 @@ pub async fn orders_page(
         .fetch_all(&mut *conn)
         .await?;
     let len = usize::try_from(len).unwrap_or_default();
+    let ids: Vec<i64> = rows.iter().take(len).map(|row| row.id).collect();
+    let details = OrderDetails::of(conn, store, &ids).await?;
+    Ok(page_from(rows, len, details))
+}
+
+/// The page of at most `len` orders that `rows` (up to one more than `len`, to tell whether
+/// another page follows) and their details make.
+fn page_from(rows: Vec<OrderHeadRow>, len: usize, mut details: OrderDetails) -> OrderPage {
     let more = rows.len() > len;
     let rows = &rows[..rows.len().min(len)];
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let mut details = OrderDetails::of(conn, store, &ids).await?;
-    let next = more.then(|| ids.last().map(i64::to_string)).flatten();
+    let next = more
+        .then(|| rows.last().map(|row| row.id.to_string()))
+        .flatten();
     let orders = rows
         .iter()
         .map(|row| {
@@ -312,7 +424,7 @@ pub async fn orders_page(
             })
         })
         .collect();
-    Ok(OrderPage { orders, next })
+    OrderPage { orders, next }
 }
 
 /// A customer who matched a contact, and how.
@@ -325,7 +437,7 @@ struct MatchRow {
 }
 
 /// An order as a page of orders reads it.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct OrderHeadRow {
     id: i64,
     number: String,
@@ -353,7 +465,7 @@ struct MentionedRow {
 }
 
 /// An order item with its order's currency.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct ItemRow {
     order_id: i64,
     sku: String,
@@ -364,7 +476,7 @@ struct ItemRow {
 }
 
 /// A shipment of an order.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct ShipmentRow {
     order_id: i64,
     carrier: String,
@@ -443,7 +555,7 @@ impl OrderDetails {
 
 /// The items of the orders `$1` (bigint[]), with their order's currency.
 pub const ORDER_ITEMS_SQL: &str = r#"
-        select i.order_id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
+        select i.order_id, i.id, i.sku, i.name, i.quantity, i.unit_price_minor, o.currency
           from {store}.order_items i
           join {store}.orders o on o.id = i.order_id
          where i.order_id = any($1)
@@ -460,7 +572,12 @@ async fn order_items(
         .bind(order_ids)
         .fetch_all(db)
         .await?;
-    Ok(group_by_order(rows.into_iter().map(|row| {
+    Ok(items_from(rows))
+}
+
+/// [`ORDER_ITEMS_SQL`]'s rows by order id, in their order.
+fn items_from(rows: Vec<ItemRow>) -> HashMap<i64, Vec<OrderItem>> {
+    group_by_order(rows.into_iter().map(|row| {
         let item = OrderItem {
             sku: row.sku,
             name: row.name,
@@ -468,12 +585,12 @@ async fn order_items(
             unit_price: Money::new(row.unit_price_minor, row.currency),
         };
         (row.order_id, item)
-    })))
+    }))
 }
 
 /// The shipments of the orders `$1` (bigint[]), oldest first.
 pub const ORDER_SHIPMENTS_SQL: &str = r#"
-        select order_id, carrier, tracking_number, tracking_url,
+        select order_id, id, shipped_at, carrier, tracking_number, tracking_url,
                to_char(shipped_at at time zone 'UTC', 'YYYY-MM-DD') as shipped_on,
                to_char(delivered_at at time zone 'UTC', 'YYYY-MM-DD') as delivered_on
           from {store}.shipments
@@ -491,7 +608,12 @@ async fn order_shipments(
         .bind(order_ids)
         .fetch_all(db)
         .await?;
-    Ok(group_by_order(rows.into_iter().map(|row| {
+    Ok(shipments_from(rows))
+}
+
+/// [`ORDER_SHIPMENTS_SQL`]'s rows by order id, in their order.
+fn shipments_from(rows: Vec<ShipmentRow>) -> HashMap<i64, Vec<Shipment>> {
+    group_by_order(rows.into_iter().map(|row| {
         let shipment = Shipment {
             carrier: row.carrier,
             tracking_number: row.tracking_number,
@@ -500,7 +622,7 @@ async fn order_shipments(
             delivered_on: row.delivered_on,
         };
         (row.order_id, shipment)
-    })))
+    }))
 }
 
 /// Collects `(order id, value)` pairs into lists per order, keeping their order.
@@ -510,4 +632,27 @@ fn group_by_order<T>(pairs: impl Iterator<Item = (i64, T)>) -> HashMap<i64, Vec<
         by_order.entry(order_id).or_default().push(value);
     }
     by_order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_renumbered_in_one_pass() {
+        let sql = "a = $1 and b = $2 and c = any($1) and d = $10 and e = '$x'";
+        assert_eq!(
+            with_params(sql, &["$2", "$1"]),
+            "a = $2 and b = $1 and c = any($2) and d = $10 and e = '$x'"
+        );
+        assert_eq!(with_params("limit $3$", &["x", "y", "z"]), "limit z$");
+    }
+
+    #[test]
+    fn the_one_statement_binds_eight_parameters_and_no_part_keeps_its_own() {
+        let sql = &*SHOWN_CUSTOMER_SQL;
+        assert!((1..=8).all(|n| sql.contains(&format!("${n}"))), "{sql}");
+        assert!(!sql.contains("$9"), "{sql}");
+        assert!(sql.contains("any(array(select id from order_page))"));
+    }
 }
