@@ -1,7 +1,9 @@
 //! Where the store is read: the schema that holds the store contract's relations
 //! (docs/store-contract.md), and whether Orderpane manages them or the store maps them.
 
-use std::{fmt, str::FromStr, sync::Arc};
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::{fmt, str::FromStr};
 
 /// The default store schema.
 pub const DEFAULT_STORE_SCHEMA: &str = "orderpane_store";
@@ -12,12 +14,23 @@ pub const OWN_SCHEMA: &str = "orderpane";
 /// The schema that holds the store contract's relations. Every store query names its
 /// relations through it ([`StoreSchema::sql`]), schema-qualified: nothing of the shop's own
 /// (`public.orders`, say) can be read by accident, whatever the connection's `search_path`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct StoreSchema {
     name: Arc<str>,
     /// `"name"`, ready to go before a relation name.
     quoted: Arc<str>,
+    /// The statements [`StoreSchema::cached_sql`] has made, by their template's address: the
+    /// lookup's statement is 10 KB, and every lookup would otherwise copy it.
+    made: Arc<RwLock<HashMap<usize, Arc<str>>>>,
 }
+
+impl PartialEq for StoreSchema {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for StoreSchema {}
 
 impl StoreSchema {
     /// A schema name: a plain lower-case Postgres identifier (letters, digits, underscores;
@@ -45,6 +58,7 @@ impl StoreSchema {
         Ok(Self {
             name: name.into(),
             quoted: format!("\"{name}\"").into(),
+            made: Arc::default(),
         })
     }
 
@@ -63,6 +77,24 @@ impl StoreSchema {
     /// so the connection's prepared-statement cache serves it after the first use.
     pub fn sql(&self, template: &str) -> String {
         template.replace("{store}", &self.quoted)
+    }
+
+    /// [`StoreSchema::sql`] for a statement the program holds for its whole run, made once
+    /// and shared afterwards: for the statements every lookup runs.
+    pub fn cached_sql(&self, template: &'static str) -> Arc<str> {
+        let key = template.as_ptr() as usize;
+        let made = self.made.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(sql) = made.get(&key) {
+            return sql.clone();
+        }
+        drop(made);
+        let sql: Arc<str> = self.sql(template).into();
+        self.made
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key)
+            .or_insert(sql)
+            .clone()
     }
 }
 
@@ -130,6 +162,24 @@ mod tests {
             "select 1 from \"shop_2\".orders o"
         );
         assert_eq!(StoreSchema::default().name(), "orderpane_store");
+    }
+
+    #[test]
+    fn a_cached_statement_is_made_once_per_schema_and_reads_as_sql_makes_it() {
+        const TEMPLATE: &str = "select 1 from {store}.orders o";
+        let shop = StoreSchema::new("shop_2").unwrap();
+        let first = shop.cached_sql(TEMPLATE);
+        assert_eq!(&*first, shop.sql(TEMPLATE));
+        assert!(Arc::ptr_eq(&first, &shop.cached_sql(TEMPLATE)));
+        // A clone shares what was made; another schema makes its own.
+        assert!(Arc::ptr_eq(&first, &shop.clone().cached_sql(TEMPLATE)));
+        let other = StoreSchema::new("shop_3").unwrap();
+        assert_eq!(
+            &*other.cached_sql(TEMPLATE),
+            "select 1 from \"shop_3\".orders o"
+        );
+        assert_eq!(other, StoreSchema::new("shop_3").unwrap());
+        assert_ne!(other, shop);
     }
 
     #[test]

@@ -72,7 +72,15 @@ select distinct on (c.id)
   from (
         select customer_id, kind
           from customer_identities
-         where (kind, value) in (('external_id', null::text), ('email', 'c' || :g::text || '@bench.example'), ('phone', null::text))
+         where kind = 'external_id' and value = null::text
+        union all
+        select customer_id, kind
+          from customer_identities
+         where kind = 'email' and value = 'c' || :g::text || '@bench.example'
+        union all
+        select customer_id, kind
+          from customer_identities
+         where kind = 'phone' and value = null::text
         union all
         select id, 'external_id'
           from customers

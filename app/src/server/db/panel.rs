@@ -179,7 +179,7 @@ async fn shown_customer_reads(
 ) -> sqlx::Result<(Option<Summary>, OrderPage, Billing)> {
     let today = chrono::Utc::now().date_naive();
     let (chart_from, chart_to) = billing::chart_window(today);
-    let row: ShownRow = sqlx::query_as(&store.sql(&SHOWN_CUSTOMER_SQL))
+    let row: ShownRow = sqlx::query_as(&store.cached_sql(&SHOWN_CUSTOMER_SQL))
         .bind(customer_id)
         .bind(ORDER_PAGE_SIZE + 1)
         .bind(chart_from)
@@ -234,7 +234,7 @@ pub async fn mentioned_orders(
         return Ok(Vec::new());
     }
     // A mentioned invoice number pins the order it bills.
-    let rows: Vec<MentionedRow> = sqlx::query_as(&store.sql(MENTIONED_ORDERS_SQL))
+    let rows: Vec<MentionedRow> = sqlx::query_as(&store.cached_sql(MENTIONED_ORDERS_SQL))
         .bind(numbers)
         .fetch_all(&mut *conn)
         .await?;
@@ -289,14 +289,23 @@ pub fn shown_customer(matches: &[CustomerMatch], chosen: Option<&str>) -> Option
 
 /// The customers a contact's keys point at: `$1` external id, `$2` email, `$3` phone (each
 /// normalised, or null), `$4` install and `$5` contact id of an agent's link (or null), with the
-/// kind of each match.
+/// kind of each match. One branch per key, so that the one plan the server keeps for it (see
+/// `plan_cache_mode` in the server's pool) is an index-only probe per key, null or not.
 pub const MATCHING_CUSTOMERS_SQL: &str = r#"
         select distinct on (c.id)
                c.id, c.reference, c.name, m.kind
           from (
                 select customer_id, kind
                   from {store}.customer_identities
-                 where (kind, value) in (('external_id', $1), ('email', $2), ('phone', $3))
+                 where kind = 'external_id' and value = $1
+                union all
+                select customer_id, kind
+                  from {store}.customer_identities
+                 where kind = 'email' and value = $2
+                union all
+                select customer_id, kind
+                  from {store}.customer_identities
+                 where kind = 'phone' and value = $3
                 union all
                 select id, 'external_id'
                   from {store}.customers
@@ -326,7 +335,7 @@ pub async fn matching_customers(
 ) -> sqlx::Result<Vec<CustomerMatch>> {
     // The external id is matched against the customers' external-id identities and against
     // the store's own customer reference (what a customer-id custom field holds).
-    let rows: Vec<MatchRow> = sqlx::query_as(&store.sql(MATCHING_CUSTOMERS_SQL))
+    let rows: Vec<MatchRow> = sqlx::query_as(&store.cached_sql(MATCHING_CUSTOMERS_SQL))
         .bind(&keys.external_id)
         .bind(&keys.email)
         .bind(&keys.phone)
@@ -391,7 +400,7 @@ pub async fn orders_page(
     len: i64,
 ) -> sqlx::Result<OrderPage> {
     // One more than asked for, to know whether another follows.
-    let rows: Vec<OrderHeadRow> = sqlx::query_as(&store.sql(ORDERS_PAGE_SQL))
+    let rows: Vec<OrderHeadRow> = sqlx::query_as(&store.cached_sql(ORDERS_PAGE_SQL))
         .bind(customer_id)
         .bind(after)
         .bind(len + 1)
