@@ -14,7 +14,9 @@ async fn attention_of(
     thresholds: AttentionThresholds,
 ) -> Vec<Attention> {
     let keys = ContactKeys::from_raw(Some(reference), None, None);
-    let found = queries::lookup_with(pool, &common::store(), &thresholds, &keys, None, None, &[])
+    let mut conn = pool.acquire().await.expect("a connection");
+    let store = common::store();
+    let found = queries::lookup_with(&mut conn, pool, &store, &thresholds, &keys, None, None, &[])
         .await
         .expect("lookup");
     assert_eq!(

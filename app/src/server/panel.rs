@@ -57,7 +57,10 @@ pub async fn panel_for(
             contact_id,
         });
     let chosen = request.chosen.as_deref();
+    // One connection for the lookup and its audit row (the mentioned orders take a second).
+    let mut conn = db.pool.acquire().await?;
     let found = super::db::panel::lookup_with(
+        &mut conn,
         &db.pool,
         &db.store,
         &db.attention,
@@ -84,7 +87,7 @@ pub async fn panel_for(
     let event = asker
         .audit_event(session, action, customers.collect())
         .await;
-    record(&db.pool, &event).await?;
+    record(&mut *conn, &event).await?;
     Ok(panel)
 }
 

@@ -54,12 +54,28 @@ pub async fn lookup(
     mentioned: &[String],
 ) -> sqlx::Result<Found> {
     let thresholds = AttentionThresholds::default();
-    lookup_with(pool, store, &thresholds, keys, linked_to, chosen, mentioned).await
+    let mut conn = pool.acquire().await?;
+    lookup_with(
+        &mut conn,
+        pool,
+        store,
+        &thresholds,
+        keys,
+        linked_to,
+        chosen,
+        mentioned,
+    )
+    .await
 }
 
-/// [`lookup`], with what needs attention judged by `thresholds` (the server's settings).
+/// [`lookup`] on `conn`, which the caller goes on using (the server writes the lookup's audit
+/// row on it: each connection taken from the pool costs a round trip when it goes back), with
+/// what needs attention judged by `thresholds` (the server's settings). The mentioned orders
+/// are read on a second connection from `pool`.
 #[tracing::instrument(skip_all)]
+#[allow(clippy::too_many_arguments)]
 pub async fn lookup_with(
+    conn: &mut PgConnection,
     pool: &PgPool,
     store: &StoreSchema,
     thresholds: &AttentionThresholds,
@@ -68,7 +84,6 @@ pub async fn lookup_with(
     chosen: Option<&str>,
     mentioned: &[String],
 ) -> sqlx::Result<Found> {
-    let mut conn = pool.acquire().await?;
     let matches = matching_customers(&mut *conn, store, keys, linked_to).await?;
     let customer = shown_customer(&matches, chosen);
     let shown_id = customer.as_ref().map(|c| c.id);
@@ -76,7 +91,7 @@ pub async fn lookup_with(
         let Some(id) = shown_id else {
             return Ok((None, OrderPage::default(), Billing::default()));
         };
-        shown_customer_reads(&mut conn, store, id, thresholds).await
+        shown_customer_reads(conn, store, id, thresholds).await
     };
     let mentioned = async {
         if mentioned.is_empty() {
