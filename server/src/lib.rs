@@ -3,6 +3,8 @@
 
 /// Settings from the command line and environment.
 pub mod config;
+/// How the server's connections to Postgres are made and checked.
+pub mod db_pool;
 /// The demo store and the demo conversations the host simulator offers (feature `dev`).
 #[cfg(feature = "dev")]
 pub mod demo_data;

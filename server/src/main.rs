@@ -13,6 +13,7 @@ use app::server::{
 };
 use server::{
     config::{Cli, Command, DbAction, ServeConfig, StoreAction},
+    db_pool,
     dev_extras::DevExtras,
     embedded_db::{EmbeddedPostgres, Lifetime},
     import, installs, live,
@@ -203,38 +204,8 @@ async fn connect(config: &ServeConfig) -> anyhow::Result<(PgPool, Option<Embedde
     })
 }
 
-/// How long a pooled connection may sit unused before it is checked (pinged) when taken
-/// again: after that, Postgres may have restarted or a proxy dropped it. A busy server takes
-/// its connections back well within this, so a lookup does not pay a round trip per
-/// connection it takes, as with sqlx's default of checking every time.
-const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
-
-/// The server's connections to Postgres.
-///
-/// Each one plans a statement once, for any parameters (`plan_cache_mode`): the lookup's
-/// statements select by keys and ids through indexes whatever the values, so a plan made for
-/// particular values is no better, and Postgres's default would plan the lookup's 17 KB
-/// statement again for its first five runs on every connection, and the matching customers
-/// on every run (custom plans fold its null keys away and look cheaper).
 fn pool_options(config: &ServeConfig) -> PgPoolOptions {
-    PgPoolOptions::new()
-        .max_connections(config.db_max_connections)
-        .acquire_timeout(Duration::from_secs(3))
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                sqlx::Executor::execute(conn, "set plan_cache_mode = force_generic_plan").await?;
-                Ok(())
-            })
-        })
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= PING_AFTER_IDLE {
-                    sqlx::Connection::ping(conn).await?;
-                }
-                Ok(true)
-            })
-        })
+    db_pool::options(config.db_max_connections, config.store_schema.clone())
 }
 
 /// The store's schema and mode, as configured.

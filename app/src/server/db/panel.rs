@@ -112,6 +112,16 @@ pub async fn lookup_with(
     })
 }
 
+/// Runs the lookup's statements once, for no one, on a new connection: Postgres parses and
+/// plans them there (the lookup's own statement takes milliseconds to), and sqlx keeps them
+/// prepared, before an agent's lookup needs them.
+pub async fn prepare_lookup(conn: &mut PgConnection, store: &StoreSchema) -> sqlx::Result<()> {
+    matching_customers(&mut *conn, store, &ContactKeys::default(), None).await?;
+    shown_customer_reads(conn, store, 0, &AttentionThresholds::default()).await?;
+    mentioned_orders(conn, store, &[String::new()], None).await?;
+    Ok(())
+}
+
 /// Everything the panel shows of one customer, `$1`, in one statement: the summary (its
 /// chart from `$3` to `$4`), the first page of orders (`$2` read: one more than a page, to
 /// tell whether another follows) with their items, shipments, payments and refunds, and the
