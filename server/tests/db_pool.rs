@@ -4,6 +4,15 @@ mod common;
 
 use sqlx::PgPool;
 
+/// A connection of the server's pool, made with the server's options, to `pool`'s database.
+async fn server_connection(pool: &PgPool) -> sqlx::pool::PoolConnection<sqlx::Postgres> {
+    let server_pool = server::db_pool::options(2, common::store())
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .expect("the server's pool connects");
+    server_pool.acquire().await.expect("a connection")
+}
+
 /// The statements a connection holds prepared (sqlx prepares at the protocol level).
 async fn prepared(conn: &mut sqlx::PgConnection) -> Vec<String> {
     sqlx::query_scalar("select statement from pg_prepared_statements")
@@ -15,11 +24,7 @@ async fn prepared(conn: &mut sqlx::PgConnection) -> Vec<String> {
 #[sqlx::test(migrations = false)]
 async fn a_new_connection_plans_once_and_has_the_lookups_statements_ready(pool: PgPool) {
     common::migrate(&pool).await;
-    let server_pool = server::db_pool::options(2, common::store())
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .expect("the server's pool connects");
-    let mut conn = server_pool.acquire().await.expect("a connection");
+    let mut conn = server_connection(&pool).await;
     let mode: String = sqlx::query_scalar("show plan_cache_mode")
         .fetch_one(&mut *conn)
         .await
@@ -42,11 +47,7 @@ async fn a_new_connection_plans_once_and_has_the_lookups_statements_ready(pool: 
 async fn a_database_without_the_store_yet_still_gives_usable_connections(pool: PgPool) {
     // Before the first migration the lookup's relations are missing: the server must still
     // connect (it migrates through this pool), and the connection must still work.
-    let server_pool = server::db_pool::options(2, common::store())
-        .connect_with((*pool.connect_options()).clone())
-        .await
-        .expect("the server's pool connects");
-    let mut conn = server_pool.acquire().await.expect("a connection");
+    let mut conn = server_connection(&pool).await;
     let one: i32 = sqlx::query_scalar("select 1")
         .fetch_one(&mut *conn)
         .await
