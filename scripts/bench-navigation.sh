@@ -4,13 +4,13 @@
 # server-rendered page with a few lines of inline JavaScript, bench/src/bin/reference_panel.rs),
 # framed by the same host simulator in headless Chromium, in one run. A measurement, not a test.
 # Both read the demo store from the `orderpane` database of an embedded cluster in
-# target/bench-nav-db. Knobs: BENCH_NAV_RUNS (runs of each kind, default 7); BENCH_NAV_BUILT=1
+# target/bench-nav-db. Knobs: BENCH_NAV_RUNS (runs of each kind, default 25); BENCH_NAV_BUILT=1
 # skips the build (`make bench` has just built and copied the binaries into target/bench/bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=orderpane
 
-runs=${BENCH_NAV_RUNS:-7}
+runs=${BENCH_NAV_RUNS:-25}
 out=target/bench
 bin=$out/bin
 db=target/bench-nav-db

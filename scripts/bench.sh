@@ -10,7 +10,7 @@
 #     plain server-rendered reference page (bench/src/bin/reference_panel.rs);
 #  5. prints it all with the site's asset sizes, and writes target/bench/bench.json.
 # Knobs: BENCH_CUSTOMERS (large store, default 200000), BENCH_SECONDS (per level, default 10),
-# BENCH_NAV_RUNS (browser runs of each kind, default 7).
+# BENCH_NAV_RUNS (browser runs of each kind, default 25).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=true LEPTOS_OUTPUT_NAME=orderpane
@@ -18,7 +18,7 @@ export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH" SQLX_OFFLINE=t
 large=${BENCH_CUSTOMERS:-200000}
 small=2000
 seconds=${BENCH_SECONDS:-10}
-nav_runs=${BENCH_NAV_RUNS:-7}
+nav_runs=${BENCH_NAV_RUNS:-25}
 out=target/bench
 bin=$out/bin
 db=target/bench-db

@@ -23,7 +23,7 @@ import { chromium } from "@playwright/test";
 const { values } = parseArgs({
   options: {
     simulator: { type: "string", default: "http://localhost:3430/" },
-    runs: { type: "string", default: "7" },
+    runs: { type: "string", default: "25" },
     reference: { type: "string" },
     json: { type: "string" },
   },
