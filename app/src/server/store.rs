@@ -19,9 +19,9 @@ pub struct StoreSchema {
     name: Arc<str>,
     /// `"name"`, ready to go before a relation name.
     quoted: Arc<str>,
-    /// The statements [`StoreSchema::cached_sql`] has made, by their template's address: the
-    /// lookup's statement is 10 KB, and every lookup would otherwise copy it.
-    made: Arc<RwLock<HashMap<usize, Arc<str>>>>,
+    /// The statements [`StoreSchema::cached_sql`] has made, by their template's address and
+    /// length: the lookup's statement is 17 KB, and every lookup would otherwise copy it.
+    made: Arc<RwLock<HashMap<(usize, usize), Arc<str>>>>,
 }
 
 impl PartialEq for StoreSchema {
@@ -82,7 +82,7 @@ impl StoreSchema {
     /// [`StoreSchema::sql`] for a statement the program holds for its whole run, made once
     /// and shared afterwards: for the statements every lookup runs.
     pub fn cached_sql(&self, template: &'static str) -> Arc<str> {
-        let key = template.as_ptr() as usize;
+        let key = (template.as_ptr() as usize, template.len());
         let made = self.made.read().unwrap_or_else(PoisonError::into_inner);
         if let Some(sql) = made.get(&key) {
             return sql.clone();
@@ -180,6 +180,11 @@ mod tests {
         );
         assert_eq!(other, StoreSchema::new("shop_3").unwrap());
         assert_ne!(other, shop);
+        // A template that starts where another does is another statement.
+        assert_eq!(
+            &*shop.cached_sql(&TEMPLATE[..21]),
+            "select 1 from \"shop_2\""
+        );
     }
 
     #[test]
