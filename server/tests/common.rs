@@ -420,3 +420,21 @@ fn unescape(text: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
+
+/// Takes the first whole event of a push connection's (server-sent events) text from `buffer`
+/// as (name, data), skipping comments and keep-alives; `None` until a named event is whole.
+pub fn take_event(buffer: &mut String) -> Option<(String, String)> {
+    while let Some(end) = buffer.find("\n\n") {
+        let block: String = buffer.drain(..end + 2).collect();
+        let field = |name: &str| {
+            block
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .map(|value| value.trim_start().to_owned())
+        };
+        if let Some(event) = field("event:") {
+            return Some((event, field("data:").unwrap_or_default()));
+        }
+    }
+    None
+}

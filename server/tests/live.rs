@@ -41,17 +41,8 @@ impl Pushes {
     async fn next(&mut self) -> Option<(String, String)> {
         tokio::time::timeout(PATIENCE, async {
             loop {
-                while let Some(end) = self.buffer.find("\n\n") {
-                    let block: String = self.buffer.drain(..end + 2).collect();
-                    let field = |name: &str| {
-                        block
-                            .lines()
-                            .find_map(|l| l.strip_prefix(name))
-                            .map(|v| v.trim_start().to_owned())
-                    };
-                    if let Some(event) = field("event:") {
-                        return Some((event, field("data:").unwrap_or_default()));
-                    }
+                if let Some(event) = take_event(&mut self.buffer) {
+                    return Some(event);
                 }
                 let frame = self.body.frame().await?.ok()?;
                 if let Ok(data) = frame.into_data() {

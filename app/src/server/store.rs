@@ -11,6 +11,9 @@ pub const DEFAULT_STORE_SCHEMA: &str = "orderpane_store";
 /// at compile time.
 pub const OWN_SCHEMA: &str = "orderpane";
 
+/// Statements made from templates, by the template's address and length.
+type Made = HashMap<(usize, usize), Arc<str>>;
+
 /// The schema that holds the store contract's relations. Every store query names its
 /// relations through it ([`StoreSchema::sql`]), schema-qualified: nothing of the shop's own
 /// (`public.orders`, say) can be read by accident, whatever the connection's `search_path`.
@@ -21,7 +24,7 @@ pub struct StoreSchema {
     quoted: Arc<str>,
     /// The statements [`StoreSchema::cached_sql`] has made, by their template's address and
     /// length: the lookup's statement is 17 KB, and every lookup would otherwise copy it.
-    made: Arc<RwLock<HashMap<(usize, usize), Arc<str>>>>,
+    made: Arc<RwLock<Made>>,
 }
 
 impl PartialEq for StoreSchema {

@@ -263,17 +263,8 @@ impl Pushes {
     pub async fn next(&mut self, patience: Duration) -> Option<Option<(String, String)>> {
         tokio::time::timeout(patience, async {
             loop {
-                while let Some(end) = self.buffer.find("\n\n") {
-                    let block: String = self.buffer.drain(..end + 2).collect();
-                    let field = |name: &str| {
-                        block
-                            .lines()
-                            .find_map(|line| line.strip_prefix(name))
-                            .map(|value| value.trim_start().to_owned())
-                    };
-                    if let Some(event) = field("event:") {
-                        return Some((event, field("data:").unwrap_or_default()));
-                    }
+                if let Some(event) = crate::common::take_event(&mut self.buffer) {
+                    return Some(event);
                 }
                 match self.response.chunk().await {
                     Ok(Some(bytes)) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
