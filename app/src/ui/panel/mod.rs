@@ -52,15 +52,19 @@ pub use render::{order_rows, prerender, search_results};
 use search::SearchContext;
 use view_memory::ViewMemory;
 
-/// A lookup's answer as the page shows it: the server's panel or why there is none, and which
+/// A lookup's answer as the page shows it: the server's panel or why there is none, which
 /// answer it is (each answer counts one up, so that an answer equal to the one shown, after a
-/// live change, still rebuilds the panel and opens again what the agent had open).
+/// live change, still rebuilds the panel and opens again what the agent had open), and for
+/// whom. (One type for what is shown and for whom: each type the page keeps in a memo costs
+/// the wasm its own copy of the reactive code.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answered {
     /// Counts the answers that landed.
     pub serial: u64,
     /// The panel, or the problem.
     pub result: Result<PanelView, PanelError>,
+    /// The contact it was looked up for (`None`: a problem that is no lookup's answer).
+    contact: Option<ShownFor>,
 }
 
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
@@ -215,7 +219,7 @@ fn look_up_on_every_change(
     actions: PanelActions,
     live: LiveState,
     retry: Trigger,
-) -> Signal<Option<Answered>> {
+) -> Memo<Option<Answered>> {
     let context = bridge.context;
     // Looked up again only when the set of numbers changes, not on every new message.
     // Numbers pushed live (newest) come before those of the host's transcript.
@@ -229,7 +233,7 @@ fn look_up_on_every_change(
         first_mentions(numbers)
     });
     let (chosen, proof) = (actions.chosen, actions.proof);
-    Effect::new(move |_| keep_session_fresh(proof));
+    keep_session_fresh(proof);
     // The customer search shares the session proof and reloads the panel after a link.
     provide_context(SearchContext {
         bridge,
@@ -294,14 +298,6 @@ fn look_up_on_every_change(
                 })))
             })
             .unwrap_or(Ask::Nothing)
-    });
-    // The page's session proof, from the first lookup on (its token is renewed in place).
-    Effect::new(move |_| {
-        if let Ask::Lookup(asked) = ask.get() {
-            if proof.get_value().is_none() {
-                proof.set_value(Some(asked.request.context.session));
-            }
-        }
     });
     // The Lime token a lookup was already retried for, so an invalid token is renewed once.
     let renewed_after = StoredValue::new(None::<String>);
@@ -379,11 +375,19 @@ fn look_up_on_every_change(
             _ => previous.cloned().flatten(),
         })
     });
-    // A lookup in flight gives way as soon as the page asks something else: the resource runs
-    // its lookups one after another, so one answer that never came would hold up every later
-    // one.
+    // Whenever the page asks something new (one effect for both: each effect costs the wasm
+    // its own copy of the effect code):
     Effect::new(move |_| {
         let now = ask.get();
+        // The page's session proof, from the first lookup on (its token is renewed in place).
+        if let Ask::Lookup(asked) = &now {
+            if proof.get_value().is_none() {
+                proof.set_value(Some(asked.request.context.session.clone()));
+            }
+        }
+        // A lookup in flight gives way as soon as the page asks something else: the resource
+        // runs its lookups one after another, so one answer that never came would hold up
+        // every later one.
         in_flight.update_value(|in_flight| {
             let still_asked = match (&*in_flight, &now) {
                 (Some((asked, _)), Ask::Lookup(now)) => asked == &**now,
@@ -408,17 +412,15 @@ fn look_up_on_every_change(
             bridge.request_host_token();
         }
     });
-    let shown = Memo::new(move |previous: Option<&Option<Shown>>| {
+    Memo::new(move |previous: Option<&Option<Answered>>| {
         let previous = previous.cloned().flatten();
         match ask.get() {
             Ask::Nothing => previous,
             Ask::TokenPending => None,
-            Ask::TokenRefused => Some(Shown {
+            Ask::TokenRefused => Some(Answered {
+                serial: 0,
+                result: Err(PanelError::HostTokenInvalid),
                 contact: None,
-                answered: Answered {
-                    serial: 0,
-                    result: Err(PanelError::HostTokenInvalid),
-                },
             }),
             Ask::Lookup(asked) => {
                 let answer = landed.with(|landed| {
@@ -426,24 +428,18 @@ fn look_up_on_every_change(
                     (landed.asked == *asked && !landed.stale_token).then(|| Answered {
                         serial: landed.serial,
                         result: landed.result.clone(),
+                        contact: Some(asked.contact.clone()),
                     })
                 });
-                match answer {
-                    Some(answered) => Some(Shown {
-                        contact: Some(asked.contact),
-                        answered,
-                    }),
-                    // Still looking: keep a panel shown for this same contact, nothing else.
-                    None => previous.filter(|shown| {
-                        shown.answered.result.is_ok()
-                            && shown.contact.as_ref() == Some(&asked.contact)
-                    }),
-                }
+                // Still looking: keep a panel shown for this same contact, nothing else.
+                answer.or_else(|| {
+                    previous.filter(|shown| {
+                        shown.result.is_ok() && shown.contact.as_ref() == Some(&asked.contact)
+                    })
+                })
             }
         }
-    });
-    Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|shown| shown.answered.clone())))
-        .into()
+    })
 }
 
 /// What the page asks for now.
@@ -482,14 +478,6 @@ struct Landed {
     result: Result<PanelView, PanelError>,
     /// True when Lime's token had expired and a new one will be asked for.
     stale_token: bool,
-}
-
-/// What the panel shows, and for whom.
-#[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    /// The contact it was looked up for (`None`: a problem that is no lookup's answer).
-    contact: Option<ShownFor>,
-    answered: Answered,
 }
 
 /// Who a lookup was for: the contact as the page knows it (its helpdesk id and keys).
