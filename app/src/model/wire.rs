@@ -7,7 +7,41 @@
 //! about a kilobyte of its own code. Each reads exactly what the type's derived `Serialize`
 //! writes, as the tests beside each type check; anything else is an error.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// A server function's answer that is one string (rendered HTML, a token): written as the JSON
+/// string a `String` is written as, and read through a JSON value like the other answers (a
+/// `String` answer would bring serde's typed reader, and with its error messages a float
+/// printer, into the wasm).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
+pub struct Text(pub String);
+
+impl TryFrom<Value> for Text {
+    type Error = WireError;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        match value {
+            Value::String(text) => Ok(Text(text)),
+            _ => Err("expected text".into()),
+        }
+    }
+}
+
+/// The strings of a JSON array of strings; an error for anything else.
+pub fn texts(value: Value) -> Result<Vec<String>, WireError> {
+    let Value::Array(items) = value else {
+        return Err("expected a list".into());
+    };
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::String(text) => Ok(text),
+            _ => Err("expected a list of text".to_owned()),
+        })
+        .collect()
+}
 
 /// Why an answer could not be read.
 pub type WireError = String;
@@ -94,6 +128,20 @@ mod tests {
         assert!(flag(&value, "n").is_err());
         assert!(flag(&value, "gone").is_err());
         assert!(field(&json!([1]), "a").is_err());
+    }
+
+    #[test]
+    fn text_is_written_and_read_as_a_json_string() {
+        let written = serde_json::to_string(&Text("<p>x</p>".into())).unwrap();
+        assert_eq!(written, serde_json::to_string("<p>x</p>").unwrap());
+        assert_eq!(
+            serde_json::from_str::<Text>(&written).unwrap(),
+            Text("<p>x</p>".into())
+        );
+        assert!(serde_json::from_str::<Text>("1").is_err());
+        assert_eq!(texts(json!(["a", "b"])), Ok(vec!["a".into(), "b".into()]));
+        assert!(texts(json!(["a", 1])).is_err());
+        assert!(texts(json!({"a": 1})).is_err());
     }
 
     #[test]

@@ -200,7 +200,11 @@ mod browser {
         on(
             event::MENTIONED,
             Box::new(move |data| {
-                let Ok(numbers) = serde_json::from_slice::<Vec<String>>(data.as_bytes()) else {
+                // Through a JSON value, as the server's answers are read (`model::wire`).
+                let numbers = serde_json::from_slice(data.as_bytes())
+                    .map_err(|error| error.to_string())
+                    .and_then(crate::model::wire::texts);
+                let Ok(numbers) = numbers else {
                     leptos::logging::warn!("ignored a malformed mention push");
                     return;
                 };

@@ -375,8 +375,9 @@ fn look_up_on_every_change(
             _ => previous.cloned().flatten(),
         })
     });
-    // Whenever the page asks something new (one effect for both: each effect costs the wasm
-    // its own copy of the effect code):
+    // Whenever the page asks something new, or an answer lands (one effect for all three: each
+    // effect costs the wasm its own copy of the effect code, and each part does nothing when
+    // what it looks at did not change):
     Effect::new(move |_| {
         let now = ask.get();
         // The page's session proof, from the first lookup on (its token is renewed in place).
@@ -399,10 +400,8 @@ fn look_up_on_every_change(
                 }
             }
         });
-    });
-    // An expired Lime token is renewed without the agent noticing: ask for a new one (once per
-    // token); its arrival asks again.
-    Effect::new(move |_| {
+        // An expired Lime token is renewed without the agent noticing: ask for a new one (once
+        // per token); its arrival asks again.
         let stale = landed.with(|landed| {
             let landed = landed.as_ref().filter(|landed| landed.stale_token)?;
             landed.asked.request.context.host_token.clone()
@@ -638,7 +637,7 @@ fn keep_session_fresh(proof: StoredValue<Option<SessionProof>>) {
                     if let Ok(token) = renew_session(current).await {
                         proof.update_value(|p| {
                             if let Some(p) = p {
-                                p.token = token;
+                                p.token = token.0;
                             }
                         });
                     }
