@@ -233,7 +233,7 @@ fn look_up_on_every_change(
         first_mentions(numbers)
     });
     let (chosen, proof) = (actions.chosen, actions.proof);
-    keep_session_fresh(proof);
+    Effect::new(move |_| keep_session_fresh(proof));
     // The customer search shares the session proof and reloads the panel after a link.
     provide_context(SearchContext {
         bridge,
@@ -298,6 +298,16 @@ fn look_up_on_every_change(
                 })))
             })
             .unwrap_or(Ask::Nothing)
+    });
+    // The page's session proof, from the first lookup on (its token is renewed in place).
+    // (Its own effect, made before the resource: merged into the give-way effect below, the
+    // first lookup of a Chatwoot page, which adopts the early answer, never landed.)
+    Effect::new(move |_| {
+        if let Ask::Lookup(asked) = ask.get() {
+            if proof.get_value().is_none() {
+                proof.set_value(Some(asked.request.context.session));
+            }
+        }
     });
     // The Lime token a lookup was already retried for, so an invalid token is renewed once.
     let renewed_after = StoredValue::new(None::<String>);
@@ -375,20 +385,11 @@ fn look_up_on_every_change(
             _ => previous.cloned().flatten(),
         })
     });
-    // Whenever the page asks something new, or an answer lands (one effect for all three: each
-    // effect costs the wasm its own copy of the effect code, and each part does nothing when
-    // what it looks at did not change):
+    // A lookup in flight gives way as soon as the page asks something else: the resource runs
+    // its lookups one after another, so one answer that never came would hold up every later
+    // one.
     Effect::new(move |_| {
         let now = ask.get();
-        // The page's session proof, from the first lookup on (its token is renewed in place).
-        if let Ask::Lookup(asked) = &now {
-            if proof.get_value().is_none() {
-                proof.set_value(Some(asked.request.context.session.clone()));
-            }
-        }
-        // A lookup in flight gives way as soon as the page asks something else: the resource
-        // runs its lookups one after another, so one answer that never came would hold up
-        // every later one.
         in_flight.update_value(|in_flight| {
             let still_asked = match (&*in_flight, &now) {
                 (Some((asked, _)), Ask::Lookup(now)) => asked == &**now,
@@ -400,8 +401,10 @@ fn look_up_on_every_change(
                 }
             }
         });
-        // An expired Lime token is renewed without the agent noticing: ask for a new one (once
-        // per token); its arrival asks again.
+    });
+    // An expired Lime token is renewed without the agent noticing: ask for a new one (once per
+    // token); its arrival asks again.
+    Effect::new(move |_| {
         let stale = landed.with(|landed| {
             let landed = landed.as_ref().filter(|landed| landed.stale_token)?;
             landed.asked.request.context.host_token.clone()
