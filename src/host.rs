@@ -29,6 +29,31 @@ pub enum HostKind {
 }
 
 impl HostKind {
+    /// Every kind of host.
+    pub const ALL: [HostKind; 4] = [
+        HostKind::Chatwoot,
+        HostKind::Akece,
+        HostKind::Voxys,
+        HostKind::Lime,
+    ];
+
+    /// The kind's name as installs and pages write it: its serde name (`chatwoot`, `akece`,
+    /// `voxys`, `lime`).
+    pub fn name(self) -> &'static str {
+        match self {
+            HostKind::Chatwoot => "chatwoot",
+            HostKind::Akece => "akece",
+            HostKind::Voxys => "voxys",
+            HostKind::Lime => "lime",
+        }
+    }
+
+    /// The kind called `name` ([`HostKind::name`]). The browser reads its page's host kind
+    /// with this rather than serde, whose enum code would cost its wasm more.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
     /// The string that asks a Chatwoot-family host for the context again; `None` for Lime.
     pub fn fetch_info_key(self) -> Option<&'static str> {
         match self {
@@ -309,7 +334,7 @@ fn custom_fields(value: Option<&Value>) -> CustomFields {
     let Some(object) = value.and_then(Value::as_object) else {
         return CustomFields::new();
     };
-    object
+    let fields = object
         .iter()
         .filter(|(name, _)| name.chars().count() <= MAX_CUSTOM_FIELD_LEN)
         .filter_map(|(name, value)| {
@@ -320,8 +345,14 @@ fn custom_fields(value: Option<&Value>) -> CustomFields {
             }?;
             (value.chars().count() <= MAX_CUSTOM_FIELD_LEN).then(|| (name.clone(), value))
         })
-        .take(MAX_CUSTOM_FIELDS)
-        .collect()
+        .take(MAX_CUSTOM_FIELDS);
+    // Inserted one by one, not collected: collecting into a map sorts the pairs first, and
+    // that sort costs the browser's wasm about 2 KB (the object's keys are unique already).
+    let mut custom = CustomFields::new();
+    for (name, value) in fields {
+        custom.insert(name, value);
+    }
+    custom
 }
 
 /// The text messages of a Lime Connect transcript.
@@ -487,6 +518,16 @@ mod tests {
             Ok(HostEvent::AppContext(context)) => *context,
             other => panic!("expected an appContext, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_host_kind_is_named_as_serde_names_it() {
+        for kind in HostKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+            assert_eq!(HostKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(HostKind::from_name("Lime"), None);
+        assert_eq!(HostKind::from_name(""), None);
     }
 
     #[test]

@@ -17,14 +17,17 @@ use server_fn::codec::Json;
 use crate::model::error::PanelError;
 use crate::model::panel::AgentContext;
 use crate::model::search::{LinkOutcome, UnlinkOutcome};
+use crate::model::wire::Text;
 
 /// Finds store customers by what the agent typed: email, phone, name, customer, order or
 /// invoice number; answers with the results as HTML, rendered by the server as the search box
 /// shows them (as it renders the panel). At most `MAX_RESULTS`; each lookup uses an index.
 /// Audited as `customer.search`.
 #[server(prefix = "/api", endpoint = "customers/search", input = Json)]
-pub async fn search_customers(context: AgentContext, query: String) -> Result<String, PanelError> {
-    Ok(crate::server::customers::search_view(&context, &query).await?)
+pub async fn search_customers(context: AgentContext, query: String) -> Result<Text, PanelError> {
+    Ok(Text(
+        crate::server::customers::search_view(&context, &query).await?,
+    ))
 }
 
 /// Links customer `customer_id` to the contact (replacing any earlier link), and writes its

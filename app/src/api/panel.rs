@@ -8,6 +8,7 @@ use server_fn::codec::Json;
 use crate::model::error::PanelError;
 use crate::model::panel::{MoreOrdersRequest, OrdersPage, PanelRequest, PanelView};
 use crate::model::session::SessionProof;
+use crate::model::wire::Text;
 
 /// Finds the customers matching the contact's keys and, when exactly one matches, their
 /// newest orders; answers with the panel rendered as HTML in the agent's locale
@@ -83,11 +84,11 @@ pub async fn more_orders(request: MoreOrdersRequest) -> Result<OrdersPage, Panel
 /// Gives a page a fresh token for its still-valid session, before the old one expires (and
 /// never past the session's maximum age: then the page must be opened again).
 #[server(prefix = "/api", endpoint = "session/renew", input = Json)]
-pub async fn renew_session(session: SessionProof) -> Result<String, PanelError> {
+pub async fn renew_session(session: SessionProof) -> Result<Text, PanelError> {
     use crate::server::{context::authorize, panel};
 
     let (session, _) = authorize(&session)?;
-    Ok(panel::renew(&session)?)
+    Ok(Text(panel::renew(&session)?))
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-/// A failure an agent can read. Database details never travel in it: they are logged.
+/// A failure an agent can read. Database details never travel in it: they are logged. Read
+/// through a JSON value (see [`super::wire`]): the browser reads it with every answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(try_from = "serde_json::Value")]
 pub enum PanelError {
     /// The contact has nothing to look a customer up by.
     #[error("This contact has no email, phone or customer id to look up.")]
@@ -56,6 +58,33 @@ impl PanelError {
     }
 }
 
+impl TryFrom<serde_json::Value> for PanelError {
+    type Error = super::wire::WireError;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        let (name, content) = super::wire::variant(&value)?;
+        let detail = || {
+            content
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("`{name}` without its text"))
+        };
+        Ok(match name {
+            "NoContactKeys" => PanelError::NoContactKeys,
+            "DatabaseUnavailable" => PanelError::DatabaseUnavailable,
+            "Unauthorized" => PanelError::Unauthorized,
+            "NotInAccount" => PanelError::NotInAccount,
+            "HostTokenInvalid" => PanelError::HostTokenInvalid,
+            "HostUnavailable" => PanelError::HostUnavailable,
+            "TooManyRequests" => PanelError::TooManyRequests,
+            "BadRequest" => PanelError::BadRequest(detail()?),
+            "Internal" => PanelError::Internal,
+            "Transport" => PanelError::Transport(detail()?),
+            other => return Err(format!("unknown error `{other}`")),
+        })
+    }
+}
+
 impl FromServerFnError for PanelError {
     type Encoder = JsonEncoding;
 
@@ -84,6 +113,29 @@ mod tests {
         assert_eq!(PanelError::TooManyRequests.status(), 429);
         assert_eq!(PanelError::Internal.status(), 500);
         assert_eq!(PanelError::DatabaseUnavailable.status(), 503);
+    }
+
+    #[test]
+    fn every_error_reads_back_as_it_was_written() {
+        let all = [
+            PanelError::NoContactKeys,
+            PanelError::DatabaseUnavailable,
+            PanelError::Unauthorized,
+            PanelError::NotInAccount,
+            PanelError::HostTokenInvalid,
+            PanelError::HostUnavailable,
+            PanelError::TooManyRequests,
+            PanelError::BadRequest("too large".into()),
+            PanelError::Internal,
+            PanelError::Transport("offline".into()),
+        ];
+        for error in all {
+            let json = serde_json::to_string(&error).unwrap();
+            assert_eq!(serde_json::from_str::<PanelError>(&json).unwrap(), error);
+        }
+        assert!(serde_json::from_str::<PanelError>(r#""Broken""#).is_err());
+        assert!(serde_json::from_str::<PanelError>(r#"{"BadRequest":1}"#).is_err());
+        assert!(serde_json::from_str::<PanelError>(r#""BadRequest""#).is_err());
     }
 
     #[test]

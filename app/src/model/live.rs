@@ -46,11 +46,110 @@ pub struct Watch {
     pub verified: super::verified::Verified,
 }
 
-/// A signed [`Watch`], handed out with each panel.
+/// A signed [`Watch`], handed out with each panel. Read through a JSON value (see
+/// [`super::wire`]): the browser reads it in every panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct LiveTicket {
     /// The signed token the push connection presents.
     pub ticket: String,
     /// What it grants, so that the page reconnects only when this changes.
     pub watching: Watch,
+}
+
+impl TryFrom<serde_json::Value> for LiveTicket {
+    type Error = super::wire::WireError;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        use super::wire::{field, flag, optional_number, optional_text, text};
+
+        let watching = field(&value, "watching")?;
+        let customers = match field(watching, "customers")? {
+            serde_json::Value::Array(ids) => ids
+                .iter()
+                .map(|id| id.as_i64().ok_or("a watched customer is not a number"))
+                .collect::<Result<_, _>>()?,
+            _ => return Err("missing list `customers`".into()),
+        };
+        let agent = match field(watching, "agent")? {
+            serde_json::Value::Null => None,
+            agent => Some(orderpane::host::Agent {
+                id: optional_text(agent, "id")?,
+                name: optional_text(agent, "name")?,
+                email: optional_text(agent, "email")?,
+                locale: optional_text(agent, "locale")?,
+            }),
+        };
+        let verified = match field(watching, "verified")? {
+            serde_json::Value::Null => super::verified::Verified::default(),
+            verified => super::verified::Verified {
+                agent: flag(verified, "agent")?,
+                contact: flag(verified, "contact")?,
+            },
+        };
+        Ok(Self {
+            ticket: text(&value, "ticket")?,
+            watching: Watch {
+                customers,
+                shown: optional_number(watching, "shown")?,
+                conversation: optional_text(watching, "conversation")?,
+                contact: optional_text(watching, "contact")?,
+                agent,
+                verified,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(watching: Watch) -> LiveTicket {
+        LiveTicket {
+            ticket: "signed".into(),
+            watching,
+        }
+    }
+
+    #[test]
+    fn a_ticket_reads_back_as_it_was_written() {
+        let full = ticket(Watch {
+            customers: vec![1, 2],
+            shown: Some(2),
+            conversation: Some("101".into()),
+            contact: Some("55".into()),
+            agent: Some(orderpane::host::Agent {
+                id: Some("7".into()),
+                name: Some("Sam".into()),
+                email: None,
+                locale: Some("de_DE".into()),
+            }),
+            verified: crate::model::verified::Verified {
+                agent: true,
+                contact: false,
+            },
+        });
+        for written in [full, ticket(Watch::default())] {
+            let json = serde_json::to_string(&written).unwrap();
+            let read: LiveTicket = serde_json::from_str(&json).unwrap();
+            assert_eq!(read, written);
+        }
+    }
+
+    #[test]
+    fn a_ticket_missing_what_the_derived_reader_requires_is_refused() {
+        let read = |json: serde_json::Value| serde_json::from_value::<LiveTicket>(json);
+        let watching = serde_json::json!({"customers": [1], "conversation": null, "contact": null});
+        assert!(read(serde_json::json!({"ticket": "t", "watching": watching})).is_ok());
+        assert!(read(serde_json::json!({"watching": watching})).is_err());
+        assert!(read(serde_json::json!({"ticket": "t"})).is_err());
+        let no_list = serde_json::json!({"ticket": "t", "watching": {"customers": "1"}});
+        assert!(read(no_list).is_err());
+        let bad_id = serde_json::json!({"ticket": "t", "watching": {"customers": [1.5]}});
+        assert!(read(bad_id).is_err());
+        let bad_verified = serde_json::json!({"ticket": "t",
+            "watching": {"customers": [], "verified": {"agent": true}}});
+        assert!(read(bad_verified).is_err());
+    }
 }

@@ -18,3 +18,5 @@ pub mod search;
 pub mod session;
 /// What the server verified for itself.
 pub mod verified;
+/// Reading the server's answers from JSON values, cheaply for the browser's wasm.
+pub mod wire;

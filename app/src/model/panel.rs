@@ -344,7 +344,9 @@ pub fn first_mentions(numbers: impl IntoIterator<Item = String>) -> Vec<String> 
 
 /// The panel as the server answers a lookup: its HTML, rendered on the server in the agent's
 /// locale by the page's own components, and the few facts the page's interactive parts need.
+/// Read through a JSON value (see [`super::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct PanelView {
     /// The panel's body as the page shows it (the page's toolbar and states are its own).
     pub html: String,
@@ -409,8 +411,10 @@ fn one_page() -> u8 {
     1
 }
 
-/// More pages of orders, rendered by the server as the panel's own rows are.
+/// More pages of orders, rendered by the server as the panel's own rows are. Read through a
+/// JSON value (see [`super::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct OrdersPage {
     /// Up to [`ORDER_PAGE_SIZE`] orders a page, newest first: the order list's row groups
     /// (`<tbody class="order-group">`), to be added at the end of its table.
@@ -419,10 +423,91 @@ pub struct OrdersPage {
     pub next: Option<String>,
 }
 
+impl TryFrom<serde_json::Value> for PanelView {
+    type Error = super::wire::WireError;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        use super::wire::{field, optional_number, optional_text, text};
+
+        let live = match field(&value, "live")? {
+            serde_json::Value::Null => None,
+            live => Some(LiveTicket::try_from(live.clone())?),
+        };
+        Ok(Self {
+            html: text(&value, "html")?,
+            customer_id: optional_number(&value, "customer_id")?,
+            more_orders: optional_text(&value, "more_orders")?,
+            live,
+            asked: optional_text(&value, "asked")?,
+        })
+    }
+}
+
+impl TryFrom<serde_json::Value> for OrdersPage {
+    type Error = super::wire::WireError;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        use super::wire::{optional_text, text};
+
+        Ok(Self {
+            html: text(&value, "html")?,
+            next: optional_text(&value, "next")?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use orderpane::host::{parse_message, HostEvent};
+
+    #[test]
+    fn answers_read_back_as_they_were_written() {
+        let ticket = LiveTicket {
+            ticket: "signed".into(),
+            watching: super::super::live::Watch {
+                customers: vec![3],
+                ..Default::default()
+            },
+        };
+        let full = PanelView {
+            html: "<p>panel</p>".into(),
+            customer_id: Some(3),
+            more_orders: Some("2024-01-01|9".into()),
+            live: Some(ticket),
+            asked: Some("{}".into()),
+        };
+        let bare = PanelView {
+            html: String::new(),
+            customer_id: None,
+            more_orders: None,
+            live: None,
+            asked: None,
+        };
+        for view in [full, bare] {
+            let json = serde_json::to_string(&view).unwrap();
+            assert_eq!(serde_json::from_str::<PanelView>(&json).unwrap(), view);
+        }
+        for page in [
+            OrdersPage {
+                html: "<tbody></tbody>".into(),
+                next: Some("x".into()),
+            },
+            OrdersPage {
+                html: String::new(),
+                next: None,
+            },
+        ] {
+            let json = serde_json::to_string(&page).unwrap();
+            assert_eq!(serde_json::from_str::<OrdersPage>(&json).unwrap(), page);
+        }
+        // What the derived reader would refuse is refused.
+        assert!(serde_json::from_str::<PanelView>(r#"{"customer_id":1}"#).is_err());
+        assert!(serde_json::from_str::<PanelView>(r#"{"html":"x","customer_id":"1"}"#).is_err());
+        assert!(serde_json::from_str::<PanelView>(r#"{"html":"x","live":{"ticket":1}}"#).is_err());
+        assert!(serde_json::from_str::<OrdersPage>(r#"{"next":null}"#).is_err());
+        assert!(serde_json::from_str::<OrdersPage>("[]").is_err());
+    }
 
     fn proof(token: &str) -> SessionProof {
         SessionProof {

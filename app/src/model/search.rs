@@ -110,8 +110,9 @@ impl WriteBack {
     }
 }
 
-/// What linking did.
+/// What linking did. Read through a JSON value (see [`super::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct LinkOutcome {
     /// The customer now linked to the contact (basis `Linked`).
     pub customer: CustomerMatch,
@@ -119,13 +120,67 @@ pub struct LinkOutcome {
     pub write_back: WriteBack,
 }
 
-/// What unlinking did.
+/// What unlinking did. Read through a JSON value (see [`super::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct UnlinkOutcome {
     /// False when the contact was not linked to that customer (already undone elsewhere).
     pub unlinked: bool,
     /// Whether the helpdesk's contact was cleared too.
     pub write_back: WriteBack,
+}
+
+impl TryFrom<serde_json::Value> for LinkOutcome {
+    type Error = super::wire::WireError;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        use super::panel::MatchBasis;
+        use super::wire::{field, number, text, variant};
+
+        let customer = field(&value, "customer")?;
+        let basis = match variant(field(customer, "basis")?)?.0 {
+            "Linked" => MatchBasis::Linked,
+            "ExternalId" => MatchBasis::ExternalId,
+            "Email" => MatchBasis::Email,
+            "Phone" => MatchBasis::Phone,
+            other => return Err(format!("unknown match basis `{other}`")),
+        };
+        Ok(Self {
+            customer: CustomerMatch {
+                id: number(customer, "id")?,
+                reference: text(customer, "reference")?,
+                name: text(customer, "name")?,
+                basis,
+            },
+            write_back: write_back_of(&value)?,
+        })
+    }
+}
+
+impl TryFrom<serde_json::Value> for UnlinkOutcome {
+    type Error = super::wire::WireError;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        Ok(Self {
+            unlinked: super::wire::flag(&value, "unlinked")?,
+            write_back: write_back_of(&value)?,
+        })
+    }
+}
+
+/// The `write_back` of an outcome.
+fn write_back_of(outcome: &serde_json::Value) -> Result<WriteBack, super::wire::WireError> {
+    use super::wire::{field, text, variant};
+
+    let (name, content) = variant(field(outcome, "write_back")?)?;
+    let field = || text(content, "field");
+    Ok(match name {
+        "NotAvailable" => WriteBack::NotAvailable,
+        "Written" => WriteBack::Written { field: field()? },
+        "LeftAlone" => WriteBack::LeftAlone { field: field()? },
+        "Failed" => WriteBack::Failed { field: field()? },
+        other => return Err(format!("unknown write-back `{other}`")),
+    })
 }
 
 /// The search as it will run, or the reason it cannot, in words for the agent.
@@ -165,6 +220,62 @@ mod tests {
             .unwrap_err()
             .contains("at most 100"));
         assert!(checked_query("ja\u{0}ne").is_err());
+    }
+
+    #[test]
+    fn outcomes_read_back_as_they_were_written() {
+        use super::super::panel::MatchBasis;
+
+        let field = || "store_customer_id".to_string();
+        let write_backs = [
+            WriteBack::NotAvailable,
+            WriteBack::Written { field: field() },
+            WriteBack::LeftAlone { field: field() },
+            WriteBack::Failed { field: field() },
+        ];
+        let bases = [
+            MatchBasis::Linked,
+            MatchBasis::ExternalId,
+            MatchBasis::Email,
+            MatchBasis::Phone,
+        ];
+        for (write_back, basis) in write_backs.into_iter().zip(bases) {
+            let link = LinkOutcome {
+                customer: CustomerMatch {
+                    id: 42,
+                    reference: "C-1001".into(),
+                    name: "Jane Doe".into(),
+                    basis,
+                },
+                write_back: write_back.clone(),
+            };
+            let json = serde_json::to_string(&link).unwrap();
+            assert_eq!(serde_json::from_str::<LinkOutcome>(&json).unwrap(), link);
+            for unlinked in [true, false] {
+                let unlink = UnlinkOutcome {
+                    unlinked,
+                    write_back: write_back.clone(),
+                };
+                let json = serde_json::to_string(&unlink).unwrap();
+                assert_eq!(
+                    serde_json::from_str::<UnlinkOutcome>(&json).unwrap(),
+                    unlink
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn outcomes_the_derived_reader_would_refuse_are_refused() {
+        let unlink = |json: &str| serde_json::from_str::<UnlinkOutcome>(json);
+        assert!(unlink(r#"{"unlinked":true,"write_back":"NotAvailable"}"#).is_ok());
+        assert!(unlink(r#"{"unlinked":true,"write_back":"Sometimes"}"#).is_err());
+        assert!(unlink(r#"{"unlinked":true,"write_back":{"Written":{}}}"#).is_err());
+        assert!(unlink(r#"{"unlinked":"yes","write_back":"NotAvailable"}"#).is_err());
+        assert!(unlink(r#"{"write_back":"NotAvailable"}"#).is_err());
+        let customer = r#"{"id":1,"reference":"C-1","name":"J","basis":"Guess"}"#;
+        let link = format!(r#"{{"customer":{customer},"write_back":"NotAvailable"}}"#);
+        assert!(serde_json::from_str::<LinkOutcome>(&link).is_err());
     }
 
     #[test]

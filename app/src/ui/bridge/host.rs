@@ -11,15 +11,17 @@ use orderpane::{host::HostContext, host_actions::LimeAction};
 
 use crate::ui::bridge::session::ClientSession;
 
-/// What the host has told this page, as signals.
+/// What the host has told this page, as signals. Only the bridge writes them: the rest of
+/// the page reads them. (The signals themselves, not read-only views of them: a `ReadSignal`
+/// of each type would cost the wasm another copy of the reactive code for that type.)
 #[derive(Debug, Clone, Copy)]
 pub struct HostBridge {
     /// The latest context, `None` until the host sends one.
-    pub context: ReadSignal<Option<HostContext>>,
+    pub context: RwSignal<Option<HostContext>>,
     /// Lime Connect: the latest answer to `generate_jwt_token`, `None` until one came.
-    pub host_token: ReadSignal<Option<Result<String, String>>>,
+    pub host_token: RwSignal<Option<Result<String, String>>>,
     /// The page's session (read once the page is live; `None` while rendering on the server).
-    pub session: ReadSignal<Option<ClientSession>>,
+    pub session: RwSignal<Option<ClientSession>>,
 }
 
 impl HostBridge {
@@ -112,9 +114,9 @@ pub fn use_host_bridge() -> HostBridge {
     #[cfg(feature = "hydrate")]
     browser::listen(context, host_token, session);
     HostBridge {
-        context: context.read_only(),
-        host_token: host_token.read_only(),
-        session: session.read_only(),
+        context,
+        host_token,
+        session,
     }
 }
 

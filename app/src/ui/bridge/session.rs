@@ -41,10 +41,7 @@ pub fn SessionMeta() -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         use_context::<crate::model::session::PageMeta>().map(|page| {
-            let host = serde_json::to_value(page.host)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let host = page.host.name();
             view! {
                 <meta name=INSTALL_META content=page.install />
                 <meta name=HOST_META content=host />
@@ -67,7 +64,7 @@ pub fn from_document() -> Option<ClientSession> {
                 .ok()??;
             element.get_attribute("content").filter(|v| !v.is_empty())
         };
-        let host = serde_json::from_value(serde_json::Value::String(meta(HOST_META)?)).ok()?;
+        let host = HostKind::from_name(&meta(HOST_META)?)?;
         Some(ClientSession {
             proof: SessionProof {
                 install: meta(INSTALL_META)?,

@@ -101,8 +101,9 @@ mod browser {
         pub next: StoredValue<Option<String>>,
         /// True while a page is on its way.
         pub busy: StoredValue<bool>,
-        /// How many history rows the server's first answer held.
-        pub first_rows: StoredValue<usize>,
+        /// How many history rows the server's first answer held. (A `u64`, as the page's
+        /// other counters: each type kept in a `StoredValue` costs the wasm its own code.)
+        pub first_rows: StoredValue<u64>,
     }
 
     /// The effects that keep the body's HTML in step with the page, once it is in place.
@@ -115,7 +116,9 @@ mod browser {
             let Some(root) = root.get() else {
                 return;
             };
-            paging.first_rows.set_value(all(&root, HISTORY_ROWS).len());
+            paging
+                .first_rows
+                .set_value(all(&root, HISTORY_ROWS).len() as u64);
             // Rebuilt for the same customer (a live change, a renewed ticket): open the pages
             // the agent had open, fetched afresh in one call so that nothing that moved
             // between pages is lost.
@@ -127,17 +130,14 @@ mod browser {
             }
         });
         // The order the agent opened, open here (also after a rebuild, or when the page
-        // brought back what the agent had open in this conversation).
+        // brought back what the agent had open in this conversation); and the order the
+        // conversation records as discussed (Lime Connect), marked. One effect for both (each
+        // effect costs the wasm its own copy of the effect code): both only bring the HTML in
+        // line with the state, so running one when the other changed does nothing.
         Effect::new(move |_| {
-            let selected = actions.selected.get();
+            let (selected, discussed) = (actions.selected.get(), actions.discussed());
             if let Some(root) = root.get() {
                 show_open(&root, selected.as_deref());
-            }
-        });
-        // The order the conversation records as discussed (Lime Connect), marked.
-        Effect::new(move |_| {
-            let discussed = actions.discussed();
-            if let Some(root) = root.get() {
                 mark_discussed(&root, discussed.as_deref());
             }
         });
@@ -367,10 +367,9 @@ mod browser {
                         }
                     }
                     paging.next.set_value(page.next);
-                    let added = all(&root, HISTORY_ROWS)
-                        .len()
+                    let added = (all(&root, HISTORY_ROWS).len() as u64)
                         .saturating_sub(paging.first_rows.get_value());
-                    let shown = added.div_ceil(ORDER_PAGE_SIZE as usize);
+                    let shown = added.div_ceil(ORDER_PAGE_SIZE as u64) as usize;
                     actions.order_pages.set_value(Some((customer_id, shown)));
                     // The new rows as the rest: the open order, the discussed one.
                     show_open(&root, actions.selected.get_untracked().as_deref());

@@ -35,7 +35,7 @@ impl LiveState {
 /// Keeps a push connection open for the panel shown. `reload` looks the contact up again.
 pub fn follow_live_updates(
     bridge: HostBridge,
-    panel: Signal<Option<Answered>>,
+    panel: Memo<Option<Answered>>,
     live: LiveState,
     reload: Trigger,
 ) {
@@ -62,7 +62,7 @@ mod browser {
     const MAX_REFUSAL_DELAY_MS: f64 = 60_000.0;
     /// …and gives up after this many (a proxy that blocks event streams, say): the panel then
     /// stays usable, marked offline, and Refresh still works.
-    const MAX_REFUSALS: u32 = 6;
+    const MAX_REFUSALS: u64 = 6;
     /// Reloads that every open panel would make at once (after a server restart or a missed
     /// notification) are spread over up to this long, so the store and the helpdesk's API are
     /// not hit by all agents in the same second.
@@ -71,8 +71,9 @@ mod browser {
     /// Why the connection is being made again.
     #[derive(Clone, Copy)]
     struct Reconnect {
-        /// Refusals in a row since the last open connection.
-        refusals: StoredValue<u32>,
+        /// Refusals in a row since the last open connection. (A `u64`, as the page's other
+        /// counters: each type kept in a `StoredValue` costs the wasm its own copy of its code.)
+        refusals: StoredValue<u64>,
         /// True while a reload for a fresh ticket is under way: that reload catches up itself.
         fresh_ticket: StoredValue<bool>,
     }
@@ -101,7 +102,7 @@ mod browser {
 
     pub(super) fn follow(
         bridge: HostBridge,
-        panel: Signal<Option<Answered>>,
+        panel: Memo<Option<Answered>>,
         live: LiveState,
         reload: Trigger,
     ) {
@@ -199,7 +200,11 @@ mod browser {
         on(
             event::MENTIONED,
             Box::new(move |data| {
-                let Ok(numbers) = serde_json::from_slice::<Vec<String>>(data.as_bytes()) else {
+                // Through a JSON value, as the server's answers are read (`model::wire`).
+                let numbers = serde_json::from_slice(data.as_bytes())
+                    .map_err(|error| error.to_string())
+                    .and_then(crate::model::wire::texts);
+                let Ok(numbers) = numbers else {
                     leptos::logging::warn!("ignored a malformed mention push");
                     return;
                 };

@@ -52,15 +52,19 @@ pub use render::{order_rows, prerender, search_results};
 use search::SearchContext;
 use view_memory::ViewMemory;
 
-/// A lookup's answer as the page shows it: the server's panel or why there is none, and which
+/// A lookup's answer as the page shows it: the server's panel or why there is none, which
 /// answer it is (each answer counts one up, so that an answer equal to the one shown, after a
-/// live change, still rebuilds the panel and opens again what the agent had open).
+/// live change, still rebuilds the panel and opens again what the agent had open), and for
+/// whom. (One type for what is shown and for whom: each type the page keeps in a memo costs
+/// the wasm its own copy of the reactive code.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answered {
     /// Counts the answers that landed.
     pub serial: u64,
     /// The panel, or the problem.
     pub result: Result<PanelView, PanelError>,
+    /// The contact it was looked up for (`None`: a problem that is no lookup's answer).
+    contact: Option<ShownFor>,
 }
 
 /// The page the helpdesk frames: one panel for the contact of the current conversation.
@@ -215,7 +219,7 @@ fn look_up_on_every_change(
     actions: PanelActions,
     live: LiveState,
     retry: Trigger,
-) -> Signal<Option<Answered>> {
+) -> Memo<Option<Answered>> {
     let context = bridge.context;
     // Looked up again only when the set of numbers changes, not on every new message.
     // Numbers pushed live (newest) come before those of the host's transcript.
@@ -296,6 +300,8 @@ fn look_up_on_every_change(
             .unwrap_or(Ask::Nothing)
     });
     // The page's session proof, from the first lookup on (its token is renewed in place).
+    // (Its own effect, made before the resource: merged into the give-way effect below, the
+    // first lookup of a Chatwoot page, which adopts the early answer, never landed.)
     Effect::new(move |_| {
         if let Ask::Lookup(asked) = ask.get() {
             if proof.get_value().is_none() {
@@ -408,17 +414,15 @@ fn look_up_on_every_change(
             bridge.request_host_token();
         }
     });
-    let shown = Memo::new(move |previous: Option<&Option<Shown>>| {
+    Memo::new(move |previous: Option<&Option<Answered>>| {
         let previous = previous.cloned().flatten();
         match ask.get() {
             Ask::Nothing => previous,
             Ask::TokenPending => None,
-            Ask::TokenRefused => Some(Shown {
+            Ask::TokenRefused => Some(Answered {
+                serial: 0,
+                result: Err(PanelError::HostTokenInvalid),
                 contact: None,
-                answered: Answered {
-                    serial: 0,
-                    result: Err(PanelError::HostTokenInvalid),
-                },
             }),
             Ask::Lookup(asked) => {
                 let answer = landed.with(|landed| {
@@ -426,24 +430,18 @@ fn look_up_on_every_change(
                     (landed.asked == *asked && !landed.stale_token).then(|| Answered {
                         serial: landed.serial,
                         result: landed.result.clone(),
+                        contact: Some(asked.contact.clone()),
                     })
                 });
-                match answer {
-                    Some(answered) => Some(Shown {
-                        contact: Some(asked.contact),
-                        answered,
-                    }),
-                    // Still looking: keep a panel shown for this same contact, nothing else.
-                    None => previous.filter(|shown| {
-                        shown.answered.result.is_ok()
-                            && shown.contact.as_ref() == Some(&asked.contact)
-                    }),
-                }
+                // Still looking: keep a panel shown for this same contact, nothing else.
+                answer.or_else(|| {
+                    previous.filter(|shown| {
+                        shown.result.is_ok() && shown.contact.as_ref() == Some(&asked.contact)
+                    })
+                })
             }
         }
-    });
-    Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|shown| shown.answered.clone())))
-        .into()
+    })
 }
 
 /// What the page asks for now.
@@ -482,14 +480,6 @@ struct Landed {
     result: Result<PanelView, PanelError>,
     /// True when Lime's token had expired and a new one will be asked for.
     stale_token: bool,
-}
-
-/// What the panel shows, and for whom.
-#[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    /// The contact it was looked up for (`None`: a problem that is no lookup's answer).
-    contact: Option<ShownFor>,
-    answered: Answered,
 }
 
 /// Who a lookup was for: the contact as the page knows it (its helpdesk id and keys).
@@ -650,7 +640,7 @@ fn keep_session_fresh(proof: StoredValue<Option<SessionProof>>) {
                     if let Ok(token) = renew_session(current).await {
                         proof.update_value(|p| {
                             if let Some(p) = p {
-                                p.token = token;
+                                p.token = token.0;
                             }
                         });
                     }

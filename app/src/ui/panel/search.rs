@@ -127,7 +127,7 @@ pub fn submit(form: &web_sys::Element, search: SearchContext) {
         }
         set_disabled(button.as_ref(), false);
         match result {
-            Ok(found) => answer.set_inner_html(&found),
+            Ok(found) => answer.set_inner_html(&found.0),
             Err(error) => show_status(&answer, "search-error", &error.to_string()),
         }
     });
